@@ -12,7 +12,6 @@ public enum PlacementStrategyKind
     Random,
     PreferLocal,
     HashBased,
-    ActivationCountBased,
 }
 
 /// <summary>A random active silo (the default).</summary>
@@ -24,5 +23,3 @@ public sealed class PreferLocalPlacementAttribute() : PlacementAttribute(Placeme
 /// <summary>A silo chosen by hashing the grain id over the active silos: spreads grains evenly and deterministically.</summary>
 public sealed class HashBasedPlacementAttribute() : PlacementAttribute(PlacementStrategyKind.HashBased);
 
-/// <summary>The active silo with the fewest activations (as last reported).</summary>
-public sealed class ActivationCountBasedPlacementAttribute() : PlacementAttribute(PlacementStrategyKind.ActivationCountBased);

@@ -7,6 +7,7 @@ namespace OrleansDist.Runtime.Membership;
 /// A silo process: its silo endpoint plus a generation that grows with every process start, so a restarted
 /// silo on the same endpoint is a new identity. Text form: <c>10.0.0.5:11111@87654321</c>.
 /// </summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(SiloAddressJsonConverter))]
 public sealed class SiloAddress : IEquatable<SiloAddress>, IComparable<SiloAddress>
 {
     public SiloAddress(IPEndPoint endpoint, int generation)

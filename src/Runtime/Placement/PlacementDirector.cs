@@ -1,0 +1,30 @@
+using OrleansDist.Placement;
+using OrleansDist.Runtime.Membership;
+
+namespace OrleansDist.Runtime.Placement;
+
+/// <summary>Chooses the silo for a grain's first activation.</summary>
+internal sealed class PlacementDirector(SiloAddress localSilo)
+{
+    public SiloAddress SelectSilo(GrainId grainId, PlacementStrategyKind strategy, string? pinnedSiloName, ClusterMembershipSnapshot membership, bool localIsActive)
+    {
+        if (pinnedSiloName is not null)
+        {
+            return membership.FindActiveByName(pinnedSiloName)
+                ?? throw new InvalidOperationException(
+                    $"{grainId} is pinned to silo '{pinnedSiloName}', but no active silo has that name (active: {string.Join(", ", membership.ActiveSilos.Select(s => membership.Members[s].SiloName))})");
+        }
+
+        var candidates = membership.ActiveSilos;
+        if (candidates.IsEmpty || (strategy == PlacementStrategyKind.PreferLocal && localIsActive))
+        {
+            return localSilo;
+        }
+
+        return strategy switch
+        {
+            PlacementStrategyKind.HashBased => candidates[(int)(grainId.GetStableHash() % (uint)candidates.Length)],
+            _ => candidates[Random.Shared.Next(candidates.Length)],
+        };
+    }
+}
