@@ -1,0 +1,68 @@
+using OrleansDist.Concurrency;
+
+namespace OrleansDist.Tests.TestGrains;
+
+public interface ICounterGrain : IGrainWithStringKey
+{
+    Task<int> Increment();
+
+    Task<int> Get();
+
+    /// <summary>Which silo hosts the activation, and which activation it is.</summary>
+    Task<string> WhereAmI();
+}
+
+public interface IPersistentCounterGrain : IGrainWithIntegerKey
+{
+    Task Set(int value);
+
+    Task<int> Get();
+
+    Task<string> WhereAmI();
+}
+
+public interface IThrowingGrain : IGrainWithGuidKey
+{
+    Task Throw(string message);
+
+    Task<int> ThrowCustom(string message);
+}
+
+public interface ICycleGrain : IGrainWithStringKey
+{
+    /// <summary>Calls <paramref name="next"/>.Ping(), which calls back here.</summary>
+    Task<string> Start(string next);
+
+    Task<string> Ping(string caller);
+}
+
+public interface IEchoGrain : IGrainWithIntegerKey
+{
+    Task<int> Echo(int value);
+
+    Task<byte[]> EchoBytes(byte[] value);
+
+    [OneWay]
+    Task Notify(string text);
+
+    Task<string> LastNotification();
+}
+
+public interface IProgressObserver : IGrainObserver
+{
+    Task Progress(int done, int total);
+}
+
+public interface IReporterGrain : IGrainWithStringKey
+{
+    Task Run(IProgressObserver observer, int steps);
+
+    Task<int> TimerTicks();
+
+    Task StartTimer(TimeSpan period);
+}
+
+public interface IPinnedGrain : IGrainWithStringKey
+{
+    Task<string> SiloName();
+}
