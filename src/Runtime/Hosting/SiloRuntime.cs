@@ -390,14 +390,26 @@ internal sealed partial class SiloRuntime : IGrainCallInvoker, IGrainReferenceAc
 
         _clients[clientId] = connection;
         LogClientConnected(_logger, clientId, connection.RemoteEndPoint?.ToString() ?? "?");
-        _ = Directory.SetClientGatewayAsync(new GrainAddress(new GrainId(ObserverRegistry.ClientType, clientId), LocalSilo, 0), 0)
-            .ContinueWith(t => LogClientRegistrationFailed(_logger, clientId, t.Exception!.GetBaseException().Message), TaskContinuationOptions.OnlyOnFaulted);
         _ = connection.Closed.ContinueWith(_ =>
         {
             _clients.TryRemove(new KeyValuePair<string, Connection>(clientId, connection));
             LogClientDisconnected(_logger, clientId, connection.CloseReason ?? "closed");
         }, TaskScheduler.Default);
-        connection.Start(OnClientMessage);
+
+        // the client's observers become reachable once the directory knows its gateway; its first requests wait in the socket until then
+        _ = RegisterClientAsync(clientId).ContinueWith(_ => connection.Start(OnClientMessage), TaskScheduler.Default);
+    }
+
+    private async Task RegisterClientAsync(string clientId)
+    {
+        try
+        {
+            await Directory.SetClientGatewayAsync(new GrainAddress(new GrainId(ObserverRegistry.ClientType, clientId), LocalSilo, 0), 0).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            LogClientRegistrationFailed(_logger, clientId, ex.Message);
+        }
     }
 
     private void OnClientMessage(Connection connection, Message message)
@@ -474,6 +486,14 @@ internal sealed partial class SiloRuntime : IGrainCallInvoker, IGrainReferenceAc
 
         var ownerChanged = Directory.ApplyMembership(snapshot);
         Catalog.ReRegister(ownerChanged);
+        foreach (var clientId in _clients.Keys)
+        {
+            if (ownerChanged(new GrainId(ObserverRegistry.ClientType, clientId)))
+            {
+                _ = RegisterClientAsync(clientId);
+            }
+        }
+
         Directory.DropForeignEntries();
     }
 

@@ -66,3 +66,15 @@ public interface IPinnedGrain : IGrainWithStringKey
 {
     Task<string> SiloName();
 }
+
+public interface IWorkerGrain : IGrainWithIntegerKey
+{
+    Task<string> Work(int millis);
+}
+
+public interface ILifecycleGrain : IGrainWithStringKey
+{
+    Task<int> ActivationNumber();
+
+    Task Deactivate();
+}

@@ -113,3 +113,33 @@ public sealed class PinnedGrain : Grain, IPinnedGrain
 {
     public Task<string> SiloName() => Task.FromResult(GrainContext.SiloName);
 }
+
+[StatelessWorker(4)]
+public sealed class WorkerGrain : Grain, IWorkerGrain
+{
+    public async Task<string> Work(int millis)
+    {
+        await Task.Delay(millis);
+        return $"{GrainContext.SiloName}#{RuntimeHelpers.GetHashCode(this)}";
+    }
+}
+
+public sealed class LifecycleGrain : Grain, ILifecycleGrain
+{
+    private static int s_activations;
+    private int _number;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _number = Interlocked.Increment(ref s_activations);
+        return Task.CompletedTask;
+    }
+
+    public Task<int> ActivationNumber() => Task.FromResult(_number);
+
+    public Task Deactivate()
+    {
+        DeactivateOnIdle();
+        return Task.CompletedTask;
+    }
+}
