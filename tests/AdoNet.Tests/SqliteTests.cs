@@ -95,13 +95,13 @@ public sealed class SqliteTests : IDisposable
         await File.WriteAllBytesAsync(path, garbage, Ct);
 
         using var table = new SqliteMembershipTable(path, TestIds.New("c"), NullLogger.Instance);
-        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => table.InitializeMembershipTable(true, Ct));
+        Exception ex = await Assert.ThrowsAsync<OrleansDist.Runtime.Membership.FatalMembershipTableException>(() => table.InitializeMembershipTable(true, Ct));
         Assert.Contains(path, ex.Message, StringComparison.Ordinal);
         Assert.Contains("not a valid database", ex.Message, StringComparison.Ordinal);
 
         using var storage = new SqliteGrainStorage(path, TestIds.New("s"), NullLogger.Instance);
         var state = new TestGrainState<CounterState> { State = new CounterState() };
-        ex = await Assert.ThrowsAsync<InvalidOperationException>(() => storage.ReadStateAsync("s", GrainId.Create("t", 1), state, Ct));
+        ex = await Assert.ThrowsAsync<OrleansDist.Runtime.Membership.FatalMembershipTableException>(() => storage.ReadStateAsync("s", GrainId.Create("t", 1), state, Ct));
         Assert.Contains(path, ex.Message, StringComparison.Ordinal);
     }
 

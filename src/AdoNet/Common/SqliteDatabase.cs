@@ -155,9 +155,9 @@ internal sealed class SqliteDatabase : IAdoNetDatabase, IDisposable
 
     private static bool IsBusy(SqliteException ex) => ex.SqliteErrorCode is SqliteBusy or SqliteLocked;
 
-    private InvalidOperationException Translate(SqliteException ex) => ex.SqliteErrorCode switch
+    private Exception Translate(SqliteException ex) => ex.SqliteErrorCode switch
     {
-        SqliteNotADatabase or SqliteCorrupt => new InvalidOperationException($"SQLite database '{FilePath}' is not a valid database: {ex.Message}", ex),
+        SqliteNotADatabase or SqliteCorrupt => new OrleansDist.Runtime.Membership.FatalMembershipTableException($"SQLite database '{FilePath}' is not a valid database: {ex.Message}", ex),
         SqliteBusy or SqliteLocked => new InvalidOperationException($"SQLite database '{FilePath}' stayed locked by other connections after {MaxAttempts} attempts: {ex.Message}", ex),
         _ => new InvalidOperationException($"SQLite database '{FilePath}' failed: {ex.Message}", ex),
     };

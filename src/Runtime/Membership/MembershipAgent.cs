@@ -431,7 +431,7 @@ internal sealed class MembershipAgent : IMembershipProbe, IAsyncDisposable
 
                 return result;
             }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (ex is not FatalMembershipTableException && (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
             {
                 failures++;
                 if ((failures & (failures - 1)) == 0)

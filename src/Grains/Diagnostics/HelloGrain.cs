@@ -1,0 +1,9 @@
+using OrleansDist.GrainInterfaces.Diagnostics;
+
+namespace OrleansDist.Grains.Diagnostics;
+
+public sealed class HelloGrain : Grain, IHelloGrain
+{
+    public Task<string> SayHello(string from) =>
+        Task.FromResult($"Hello, {from}! This is grain '{this.GetPrimaryKeyString()}' on silo {GrainContext.SiloName}.");
+}

@@ -1,0 +1,340 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Console;
+using OrleansDist.AdoNet.Hosting;
+using OrleansDist.AdoNet.Membership;
+using OrleansDist.AdoNet.Persistence;
+using OrleansDist.Grains.Diagnostics;
+using OrleansDist.Hosting;
+using OrleansDist.Runtime.Hosting;
+using OrleansDist.Runtime.Membership;
+using OrleansDist.Runtime.Messaging;
+
+namespace OrleansDist.Silo;
+
+/// <summary>
+/// The silo executable. Exit codes: 0 after a graceful stop (SIGTERM, Ctrl+C), 1 when the silo could not start or stopped
+/// on its own (e.g. declared dead by the cluster), 2 for unusable options.
+/// </summary>
+public static partial class Program
+{
+    public const int ExitOk = 0;
+    public const int ExitFailed = 1;
+    public const int ExitUsage = 2;
+
+    public static async Task<int> Main(string[] args)
+    {
+        var cli = new SiloCommandLine();
+        cli.Root.SetAction((parse, _) => RunAsync(cli, parse));
+        var parse = cli.Root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                await Console.Error.WriteLineAsync($"error: {error.Message}");
+            }
+
+            await Console.Error.WriteLineAsync("See 'OrleansDist.Silo --help'.");
+            return ExitUsage;
+        }
+
+        // No signal handling by System.CommandLine: the generic host's console lifetime turns SIGTERM/Ctrl+C into a graceful stop.
+        return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+    }
+
+    private static async Task<int> RunAsync(SiloCommandLine cli, ParseResult parse)
+    {
+        // The command line is parsed by System.CommandLine, so it is not handed to the host's configuration as well.
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
+        AddWorkingDirectorySettings(builder.Configuration);
+
+        SiloSettings settings;
+        try
+        {
+            settings = SiloSettings.Resolve(cli, parse, builder.Configuration, Environment.GetEnvironmentVariables());
+        }
+        catch (SettingsException ex)
+        {
+            await Console.Error.WriteLineAsync($"error: {ex.Message}");
+            return ExitUsage;
+        }
+
+        ConfigureLogging(builder.Logging, settings.LogLevel);
+        if (await CheckDatabasesAsync(settings) is { } databaseError)
+        {
+            await Console.Error.WriteLineAsync($"error: {databaseError}");
+            return ExitFailed;
+        }
+
+        builder.UseOrleansDist(silo => ConfigureSilo(silo, settings));
+        using var host = builder.Build();
+        var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OrleansDist.Silo.Program");
+        LogSettings(logger, settings.ClusterId, settings.ServiceId, SiloSettings.Describe(settings.Membership), SiloSettings.Describe(settings.Storage));
+
+        var signalled = false;
+        using var signals = RegisterSignals(() => signalled = true);
+        try
+        {
+            await host.StartAsync();
+        }
+        catch (Exception ex)
+        {
+            await Console.Error.WriteLineAsync(signalled ? "error: start cancelled by a signal" : $"error: the silo failed to start: {Describe(ex)}");
+            await StopQuietlyAsync(host);
+            return ExitFailed;
+        }
+
+        var silo = host.Services.GetRequiredService<Runtime.Hosting.Silo>();
+        await Console.Out.WriteLineAsync($"SILO READY name={silo.SiloName} silo={silo.SiloAddress} gateway={silo.GatewayEndpoint?.ToString() ?? "none"}");
+        await Console.Out.FlushAsync();
+
+        try
+        {
+            await host.WaitForShutdownAsync();
+        }
+        catch (Exception ex)
+        {
+            await Console.Error.WriteLineAsync($"error: the silo did not stop cleanly: {Describe(ex)}");
+            return ExitFailed;
+        }
+
+        if (!signalled)
+        {
+            // Only the silo itself stops the host without a signal: it read itself Dead in the membership table.
+            await Console.Error.WriteLineAsync($"error: silo {silo.SiloName} stopped on its own (declared dead by the cluster?)");
+            return ExitFailed;
+        }
+
+        return ExitOk;
+    }
+
+    private static void ConfigureSilo(ISiloBuilder silo, SiloSettings settings)
+    {
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = settings.ClusterId;
+            o.ServiceId = settings.ServiceId;
+        });
+
+        switch (settings.Membership.Scheme)
+        {
+            case MembershipUri.Sqlite:
+                silo.UseSqliteClustering(settings.Membership.Value);
+                break;
+            case MembershipUri.Postgres:
+                silo.UsePostgresClustering(settings.Membership.Value);
+                break;
+            default:
+                silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, settings.Primary, settings.ClusterId, settings.ServiceId);
+                break;
+        }
+
+        // After UseLocalhostClustering, which advertises 127.0.0.1: an explicit --advertised-ip wins.
+        silo.Configure<SiloOptions>(o =>
+        {
+            o.SiloName = settings.Name;
+            o.AdvertisedIPAddress = settings.AdvertisedIp;
+            o.SiloPort = settings.SiloPort;
+            o.GatewayPort = settings.GatewayPort;
+            o.ListenOnAnyHostAddress = settings.ListenAny;
+        });
+
+        switch (settings.Storage.Scheme)
+        {
+            case StorageUri.Sqlite:
+                silo.AddSqliteGrainStorage(Persistence.GrainStorageNames.Default, settings.Storage.Value);
+                break;
+            case StorageUri.Postgres:
+                silo.AddPostgresGrainStorage(Persistence.GrainStorageNames.Default, settings.Storage.Value);
+                break;
+            default:
+                silo.AddMemoryGrainStorage();
+                break;
+        }
+
+        if (settings.FastMembership)
+        {
+            silo.Configure<ClusterMembershipOptions>(o => o.UseFastProfile());
+        }
+
+        silo.Configure<MessagingOptions>(o => o.ResponseTimeout = settings.ResponseTimeout);
+        silo.AddGrainAssembly(typeof(RegisterGrain).Assembly);
+    }
+
+    /// <summary>An appsettings.json in the working directory overrides the one shipped beside the executable (and is overridden by the environment).</summary>
+    private static void AddWorkingDirectorySettings(ConfigurationManager configuration)
+    {
+        var local = Path.Combine(Environment.CurrentDirectory, "appsettings.json");
+        if (string.Equals(Path.GetFullPath(local), Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "appsettings.json")), StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        var sources = (IList<IConfigurationSource>)configuration.Sources;
+        var lastJson = -1;
+        for (var i = 0; i < sources.Count; i++)
+        {
+            if (sources[i] is FileConfigurationSource)
+            {
+                lastJson = i;
+            }
+        }
+
+        var source = new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource
+        {
+            Path = "appsettings.json",
+            Optional = true,
+            ReloadOnChange = false,
+            FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(Environment.CurrentDirectory),
+        };
+        sources.Insert(lastJson + 1, source);
+    }
+
+    private static void ConfigureLogging(ILoggingBuilder logging, LogLevel level)
+    {
+        logging.ClearProviders();
+        logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss.fff ";
+        });
+
+        // stdout carries only the READY line; every log line goes to stderr.
+        logging.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        logging.SetMinimumLevel(level);
+        logging.AddFilter((string? _, LogLevel l) => l >= level);
+
+        // A start or stop failure is reported once, by this program, without the host's stack trace.
+        logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
+    }
+
+    /// <summary>
+    /// Opens the membership and storage databases once before the silo starts, so a corrupt or unreachable database stops
+    /// the process with its reason (the membership agent itself would retry for ever).
+    /// </summary>
+    private static async Task<string?> CheckDatabasesAsync(SiloSettings settings)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            switch (settings.Membership.Scheme)
+            {
+                case MembershipUri.Sqlite:
+                    using (var table = new SqliteMembershipTable(settings.Membership.Value, settings.ClusterId, NullLogger.Instance))
+                    {
+                        await table.InitializeMembershipTable(true, timeout.Token);
+                    }
+
+                    break;
+                case MembershipUri.Postgres:
+                    await using (var table = new PostgresMembershipTable(settings.Membership.Value, settings.ClusterId, NullLogger.Instance))
+                    {
+                        await table.InitializeMembershipTable(true, timeout.Token);
+                    }
+
+                    break;
+            }
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException or ArgumentException)
+        {
+            return $"membership table {SiloSettings.Describe(settings.Membership)} is unusable: {ex.Message}";
+        }
+
+        try
+        {
+            switch (settings.Storage.Scheme)
+            {
+                case StorageUri.Sqlite:
+                    using (var storage = new SqliteGrainStorage(settings.Storage.Value, settings.ServiceId, NullLogger.Instance))
+                    {
+                        await storage.InitializeAsync(timeout.Token);
+                    }
+
+                    break;
+                case StorageUri.Postgres:
+                    await using (var storage = new PostgresGrainStorage(settings.Storage.Value, settings.ServiceId, NullLogger.Instance))
+                    {
+                        await storage.InitializeAsync(timeout.Token);
+                    }
+
+                    break;
+            }
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException or ArgumentException)
+        {
+            return $"grain storage {SiloSettings.Describe(settings.Storage)} is unusable: {ex.Message}";
+        }
+
+        return null;
+    }
+
+    private static IDisposable RegisterSignals(Action onSignal)
+    {
+        var registrations = new List<PosixSignalRegistration>();
+        foreach (var signal in new[] { PosixSignal.SIGTERM, PosixSignal.SIGINT, PosixSignal.SIGQUIT })
+        {
+            // Observe only: the host's console lifetime (registered too) cancels the signal and stops gracefully.
+            registrations.Add(PosixSignalRegistration.Create(signal, _ => onSignal()));
+        }
+
+        return new Registrations(registrations);
+    }
+
+    private static async Task StopQuietlyAsync(IHost host)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await host.StopAsync(timeout.Token);
+        }
+        catch (Exception)
+        {
+            // start already failed; that is the error reported
+        }
+    }
+
+    /// <summary>The messages of an exception and its causes, without stack traces and without repeats.</summary>
+    private static string Describe(Exception ex)
+    {
+        var messages = new List<string>();
+        var pending = new Stack<Exception>();
+        pending.Push(ex);
+        while (pending.TryPop(out var current))
+        {
+            if (current is AggregateException aggregate)
+            {
+                foreach (var inner in aggregate.InnerExceptions.Reverse())
+                {
+                    pending.Push(inner);
+                }
+
+                continue;
+            }
+
+            if (!messages.Any(m => m.Contains(current.Message, StringComparison.Ordinal)))
+            {
+                messages.Add(current.Message);
+            }
+
+            if (current.InnerException is { } cause)
+            {
+                pending.Push(cause);
+            }
+        }
+
+        return string.Join(" <- ", messages);
+    }
+
+    [LoggerMessage(5100, LogLevel.Information, "Silo settings: cluster {ClusterId}, service {ServiceId}, membership {Membership}, storage {Storage}")]
+    private static partial void LogSettings(ILogger logger, string clusterId, string serviceId, string membership, string storage);
+
+    private sealed class Registrations(List<PosixSignalRegistration> registrations) : IDisposable
+    {
+        public void Dispose() => registrations.ForEach(r => r.Dispose());
+    }
+}

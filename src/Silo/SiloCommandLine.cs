@@ -1,0 +1,118 @@
+using System.CommandLine;
+using OrleansDist.Runtime.Hosting;
+
+namespace OrleansDist.Silo;
+
+/// <summary>
+/// The silo's command line. Every option is also a configuration key (<see cref="Setting.Key"/>) read from the
+/// environment (<c>ORLEANSDIST_&lt;Key&gt;</c>) and from <c>appsettings.json</c> (section <c>OrleansDist</c>).
+/// </summary>
+internal sealed class SiloCommandLine
+{
+    public const string Section = "OrleansDist";
+    public const string EnvironmentPrefix = "ORLEANSDIST_";
+
+    public SiloCommandLine()
+    {
+        Root = new RootCommand(
+            "Runs one OrleansDist silo. Every option can also be set in appsettings.json (section \"OrleansDist\", e.g. \"SiloPort\": 11112) "
+            + "or in the environment (ORLEANSDIST_<Key>, e.g. ORLEANSDIST_SiloPort=11112); the command line wins over the environment, "
+            + "which wins over appsettings.json.");
+
+        Settings =
+        [
+            Add("ClusterId", new Option<string>("--cluster-id")
+            {
+                Description = "Cluster (deployment) id; silos and clients of different clusters refuse each other",
+                HelpName = "id",
+                DefaultValueFactory = _ => ClusterOptions.DefaultClusterId,
+            }),
+            Add("ServiceId", new Option<string>("--service-id")
+            {
+                Description = "Service id: persisted grain state is keyed by it, across deployments",
+                HelpName = "id",
+                DefaultValueFactory = _ => ClusterOptions.DefaultServiceId,
+            }),
+            Add("Name", new Option<string>("--name")
+            {
+                Description = "Silo name shown in the membership table [default: <host name>-<silo port>]",
+                HelpName = "name",
+            }),
+            Add("AdvertisedIp", new Option<string>("--advertised-ip")
+            {
+                Description = "IP address other silos and clients use to reach this silo",
+                HelpName = "ip",
+                DefaultValueFactory = _ => SiloSettings.DefaultAdvertisedIp,
+            }),
+            Add("SiloPort", new Option<string>("--silo-port")
+            {
+                Description = "Port for silo-to-silo traffic",
+                HelpName = "port",
+                DefaultValueFactory = _ => SiloSettings.DefaultSiloPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            }),
+            Add("GatewayPort", new Option<string>("--gateway-port")
+            {
+                Description = "Port for clients; 0 = no gateway on this silo",
+                HelpName = "port",
+                DefaultValueFactory = _ => SiloSettings.DefaultGatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            }),
+            Add("ListenAny", new Option<bool>("--listen-any")
+            {
+                Description = "Listen on all interfaces (0.0.0.0) instead of the advertised IP only",
+            }),
+            Add("Membership", new Option<string>("--membership")
+            {
+                Description = "Membership table: sqlite:<path>, postgres:<connection string>, or localhost "
+                    + "(development clustering: the primary silo, see --primary, keeps the table in memory)",
+                HelpName = "spec",
+                DefaultValueFactory = _ => SiloSettings.DefaultMembership,
+            }),
+            Add("Primary", new Option<string>("--primary")
+            {
+                Description = "With --membership localhost: silo endpoint of the primary silo",
+                HelpName = "host:port",
+                DefaultValueFactory = _ => SiloSettings.DefaultPrimary,
+            }),
+            Add("Storage", new Option<string>("--storage")
+            {
+                Description = "Default grain storage: sqlite:<path>, postgres:<connection string> or memory "
+                    + "[default: the membership database when that is sqlite/postgres, else memory]",
+                HelpName = "spec",
+            }),
+            Add("FastMembership", new Option<bool>("--fast-membership")
+            {
+                Description = "Failure detection for tests: a crashed silo is declared dead in about 3 s instead of 10-20 s",
+            }),
+            Add("ResponseTimeout", new Option<string>("--response-timeout")
+            {
+                Description = "How long a grain call waits for its response (e.g. 30s, 500ms, 2m, 00:00:30)",
+                HelpName = "duration",
+                DefaultValueFactory = _ => SiloSettings.DefaultResponseTimeout,
+            }),
+            Add("LogLevel", new Option<string>("--log-level")
+            {
+                Description = "Minimum log level: Trace, Debug, Information, Warning, Error, Critical or None (logs go to stderr)",
+                HelpName = "level",
+                DefaultValueFactory = _ => SiloSettings.DefaultLogLevel,
+            }),
+        ];
+    }
+
+    public RootCommand Root { get; }
+
+    public IReadOnlyList<Setting> Settings { get; }
+
+    private Setting Add(string key, Option option)
+    {
+        Root.Options.Add(option);
+        return new Setting(key, option);
+    }
+
+    /// <summary>One option and its configuration key.</summary>
+    public sealed record Setting(string Key, Option Option)
+    {
+        public string EnvironmentVariable => EnvironmentPrefix + Key;
+
+        public string ConfigurationKey => $"{Section}:{Key}";
+    }
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs every test of OrleansDist on a fresh machine: builds the solution (Release, warnings are errors), starts a
+# throwaway PostgreSQL server (installing Debian's package if needed) for the PostgreSQL tests, runs all test
+# projects, stops the server, and prints one summary line "N passed, N failed".
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+tests/scripts/pg-test-server.sh start
+trap 'tests/scripts/pg-test-server.sh stop || true' EXIT
+export ORLEANSDIST_TEST_POSTGRES="$(cat tests/.pg-connection)"
+
+dotnet build OrleansDist.sln -c Release -nologo -clp:NoSummary -warnaserror
+
+log="$(mktemp)"
+status=0
+dotnet test OrleansDist.sln -c Release --no-build --nologo 2>&1 | tee "$log" || status=$?
+
+passed=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+failed=$(grep -Eo 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+skipped=$(grep -Eo 'Skipped: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+rm -f "$log"
+echo "${passed} passed, ${failed} failed, ${skipped} skipped"
+if [[ "$status" -ne 0 || "$failed" -ne 0 || "$passed" -eq 0 ]]; then
+    exit 1
+fi
