@@ -162,18 +162,30 @@ internal sealed partial class Catalog : ICatalogHost, IAsyncDisposable
     private async Task ReRegisterAsync(ActivationData activation)
     {
         var address = new GrainAddress(activation.GrainId, LocalSilo, activation.ActivationId);
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            var winner = await _directory.RegisterAsync(address, 0).ConfigureAwait(false);
-            if (winner != address)
+            try
             {
-                LogDuplicate(_logger, activation.GrainId, winner.Silo);
-                activation.StartDeactivation(new DeactivationReason(DeactivationReasonCode.DuplicateActivation, $"{winner} is the registered activation"));
+                var winner = await _directory.RegisterAsync(address, 0).ConfigureAwait(false);
+                if (winner != address)
+                {
+                    LogDuplicate(_logger, activation.GrainId, winner.Silo);
+                    activation.StartDeactivation(new DeactivationReason(DeactivationReasonCode.DuplicateActivation, $"{winner} is the registered activation"));
+                }
+
+                return;
             }
-        }
-        catch (Exception ex)
-        {
-            LogReRegisterFailed(_logger, activation.GrainId, ex.Message);
+            catch (Exception ex) when (attempt < 5 && !_shutdown.IsCancellationRequested)
+            {
+                // silos adopt a new ring a few milliseconds apart: the new owner may not know yet that it owns this id
+                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), TimeProvider).ConfigureAwait(false);
+                _ = ex;
+            }
+            catch (Exception ex)
+            {
+                LogReRegisterFailed(_logger, activation.GrainId, ex.Message);
+                return;
+            }
         }
     }
 

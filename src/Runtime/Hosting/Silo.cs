@@ -119,6 +119,7 @@ public sealed partial class Silo : IAsyncDisposable
             runtime.GetSystemTarget<IMembershipProbe>, OnDeclaredDead);
         runtime.Initialize(catalog, directory, () => _agent.Current, () => _agent.LocalStatus);
         runtime.RegisterSystemTarget<IMembershipProbe>(_agent);
+        runtime.SetHandoffDelay(_membershipOptions.TableRefreshPeriod * 2);
         _agent.SnapshotChanged += runtime.OnMembershipChanged;
 
         _siloListener.Start();

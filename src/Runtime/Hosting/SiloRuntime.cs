@@ -486,6 +486,7 @@ internal sealed partial class SiloRuntime : IGrainCallInvoker, IGrainReferenceAc
 
         var ownerChanged = Directory.ApplyMembership(snapshot);
         Catalog.ReRegister(ownerChanged);
+        ScheduleSecondHandoff(ownerChanged);
         foreach (var clientId in _clients.Keys)
         {
             if (ownerChanged(new GrainId(ObserverRegistry.ClientType, clientId)))
@@ -496,6 +497,20 @@ internal sealed partial class SiloRuntime : IGrainCallInvoker, IGrainReferenceAc
 
         Directory.DropForeignEntries();
     }
+
+    /// <summary>
+    /// Silos learn of a ring change at slightly different times, so a re-registration can reach a silo that does not yet
+    /// know it is the new owner. A second pass, once every silo has read the table, makes the directory complete again.
+    /// </summary>
+    private void ScheduleSecondHandoff(Func<GrainId, bool> ownerChanged)
+    {
+        var delay = _secondHandoffDelay();
+        _ = Task.Delay(delay, TimeProvider).ContinueWith(_ => Catalog.ReRegister(ownerChanged), TaskScheduler.Default);
+    }
+
+    private Func<TimeSpan> _secondHandoffDelay = () => TimeSpan.FromSeconds(2);
+
+    public void SetHandoffDelay(TimeSpan delay) => _secondHandoffDelay = () => delay;
 
     public void DisconnectClients(string reason)
     {
