@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Net;
+using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -65,12 +67,6 @@ public static partial class Program
         }
 
         ConfigureLogging(builder.Logging, settings.LogLevel);
-        if (await CheckDatabasesAsync(settings) is { } databaseError)
-        {
-            await Console.Error.WriteLineAsync($"error: {databaseError}");
-            return ExitFailed;
-        }
-
         builder.UseOrleansDist(silo => ConfigureSilo(silo, settings));
         using var host = builder.Build();
         var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OrleansDist.Silo.Program");
@@ -211,66 +207,6 @@ public static partial class Program
 
         // A start or stop failure is reported once, by this program, without the host's stack trace.
         logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
-    }
-
-    /// <summary>
-    /// Opens the membership and storage databases once before the silo starts, so a corrupt or unreachable database stops
-    /// the process with its reason (the membership agent itself would retry for ever).
-    /// </summary>
-    private static async Task<string?> CheckDatabasesAsync(SiloSettings settings)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        try
-        {
-            switch (settings.Membership.Scheme)
-            {
-                case MembershipUri.Sqlite:
-                    using (var table = new SqliteMembershipTable(settings.Membership.Value, settings.ClusterId, NullLogger.Instance))
-                    {
-                        await table.InitializeMembershipTable(true, timeout.Token);
-                    }
-
-                    break;
-                case MembershipUri.Postgres:
-                    await using (var table = new PostgresMembershipTable(settings.Membership.Value, settings.ClusterId, NullLogger.Instance))
-                    {
-                        await table.InitializeMembershipTable(true, timeout.Token);
-                    }
-
-                    break;
-            }
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException or ArgumentException)
-        {
-            return $"membership table {SiloSettings.Describe(settings.Membership)} is unusable: {ex.Message}";
-        }
-
-        try
-        {
-            switch (settings.Storage.Scheme)
-            {
-                case StorageUri.Sqlite:
-                    using (var storage = new SqliteGrainStorage(settings.Storage.Value, settings.ServiceId, NullLogger.Instance))
-                    {
-                        await storage.InitializeAsync(timeout.Token);
-                    }
-
-                    break;
-                case StorageUri.Postgres:
-                    await using (var storage = new PostgresGrainStorage(settings.Storage.Value, settings.ServiceId, NullLogger.Instance))
-                    {
-                        await storage.InitializeAsync(timeout.Token);
-                    }
-
-                    break;
-            }
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException or ArgumentException)
-        {
-            return $"grain storage {SiloSettings.Describe(settings.Storage)} is unusable: {ex.Message}";
-        }
-
-        return null;
     }
 
     private static IDisposable RegisterSignals(Action onSignal)

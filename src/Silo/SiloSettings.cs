@@ -58,9 +58,9 @@ internal sealed partial record SiloSettings
         var env = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (DictionaryEntry variable in environment)
         {
-            if (variable.Key is string name && name.StartsWith(SiloCommandLine.EnvironmentPrefix, StringComparison.OrdinalIgnoreCase) && variable.Value is string value)
+            if (variable.Key is string variableName && variableName.StartsWith(SiloCommandLine.EnvironmentPrefix, StringComparison.OrdinalIgnoreCase) && variable.Value is string value)
             {
-                env[name[SiloCommandLine.EnvironmentPrefix.Length..]] = value;
+                env[variableName[SiloCommandLine.EnvironmentPrefix.Length..]] = value;
             }
         }
 
@@ -76,7 +76,7 @@ internal sealed partial record SiloSettings
         }
 
         var advertised = Get("AdvertisedIp");
-        if (!IPAddress.TryParse(advertised.Text, out var ip))
+        if (!TryParseIp(advertised.Text, out var ip))
         {
             throw advertised.Invalid("expected an IP address such as 10.0.0.5 (host names are not accepted)");
         }
@@ -232,6 +232,15 @@ internal sealed partial record SiloSettings
         _ => throw value.Invalid("expected true or false"),
     };
 
+    /// <summary>An IPv6 address or a dotted-quad IPv4 address (not the legacy short forms such as 10.1, which IPAddress also accepts).</summary>
+    public static bool TryParseIp(string? text, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IPAddress? address)
+    {
+        address = null;
+        return !string.IsNullOrWhiteSpace(text)
+            && (text.Contains(':', StringComparison.Ordinal) || text.Count(c => c == '.') == 3)
+            && IPAddress.TryParse(text, out address);
+    }
+
     /// <summary><c>ip:port</c>, <c>[ipv6]:port</c> or <c>localhost:port</c>.</summary>
     public static bool TryParseEndpoint(string? text, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IPEndPoint? endpoint)
     {
@@ -250,7 +259,8 @@ internal sealed partial record SiloSettings
         var colon = text.LastIndexOf(':');
         return colon > 0
             && int.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is > 0 and <= 65535
-            && IPEndPoint.TryParse(text, out endpoint);
+            && TryParseIp(text[..colon].Trim('[', ']'), out var address)
+            && (endpoint = new IPEndPoint(address, port)) is not null;
     }
 
     /// <summary><c>30s</c>, <c>500ms</c>, <c>2m</c>, <c>1h</c>, <c>00:00:30</c>, or a number of seconds.</summary>
@@ -292,7 +302,7 @@ internal sealed partial record SiloSettings
     {
         public SettingsException Invalid(string problem, bool quote = true)
         {
-            var from = Source == "default" ? "" : $" (from {Source})";
+            var from = Source == "default" || Source == Setting.Option.Name ? "" : $" (from {Source})";
             var shown = quote ? $"'{Text}' is not valid: " : "";
             return new SettingsException($"{Setting.Option.Name}{from}: {shown}{problem}");
         }

@@ -43,18 +43,47 @@ public sealed class SiloProcess : IAsyncDisposable
         }
     }
 
-    public static string SiloDll
+    public static string SiloDll => ProjectOutput("Silo", "OrleansDist.Silo.dll");
+
+    public static string ClientDll => ProjectOutput("Client", "OrleansDist.Client.dll");
+
+    private static string ProjectOutput(string project, string dllName)
     {
-        get
+        // tests/Cluster.Tests/bin/<Configuration>/net10.0 -> src/<project>/bin/<Configuration>/net10.0
+        var testBin = AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar);
+        var framework = Path.GetFileName(testBin);
+        var configuration = Path.GetFileName(Path.GetDirectoryName(testBin)!);
+        var root = Path.GetFullPath(Path.Combine(testBin, "..", "..", "..", "..", ".."));
+        var dll = Path.Combine(root, "src", project, "bin", configuration, framework, dllName);
+        return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build src/{project} first", dll);
+    }
+
+    /// <summary>Runs a program to completion (or kills it at the timeout) and returns its exit code and output.</summary>
+    public static async Task<(int ExitCode, string StdOut, string StdErr, bool TimedOut)> RunAsync(string dll, TimeSpan timeout, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(dll);
+        foreach (var arg in args)
         {
-            // tests/Cluster.Tests/bin/<Configuration>/net10.0 -> src/Silo/bin/<Configuration>/net10.0
-            var testBin = AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar);
-            var framework = Path.GetFileName(testBin);
-            var configuration = Path.GetFileName(Path.GetDirectoryName(testBin)!);
-            var root = Path.GetFullPath(Path.Combine(testBin, "..", "..", "..", "..", ".."));
-            var dll = Path.Combine(root, "src", "Silo", "bin", configuration, framework, "OrleansDist.Silo.dll");
-            return File.Exists(dll) ? dll : throw new FileNotFoundException("Build src/Silo first", dll);
+            info.ArgumentList.Add(arg);
         }
+
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        var timedOut = false;
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            timedOut = true;
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        return (process.ExitCode, await stdout, await stderr, timedOut);
     }
 
     public static async Task<SiloProcess> StartAsync(string name, string membership, string clusterId, bool fastMembership, params string[] extraArgs)

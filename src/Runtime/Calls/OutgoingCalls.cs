@@ -32,9 +32,12 @@ internal static class OutgoingCalls
     /// <summary>Starts the Client-kind span of a call and writes its context into the message.</summary>
     public static Activity? StartClientActivity(Message message, MethodDescriptor method)
     {
+        var caller = Activity.Current;
         var activity = RuntimeTelemetry.Application.StartActivity(method.SpanName, ActivityKind.Client);
         if (activity is not null)
         {
+            // the span ends when the response arrives, elsewhere: it must not stay current in the caller's flow
+            Activity.Current = caller;
             activity.SetTag("rpc.system", "orleansdist");
             activity.SetTag("rpc.service", method.InterfaceName);
             activity.SetTag("rpc.method", method.Method.Name);

@@ -80,7 +80,7 @@ public sealed partial class ClusterClient : IClusterClient, IAsyncDisposable
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw new ClusterConnectionException(
-                $"Could not connect to any gateway of cluster '{_cluster.ClusterId}' within {_options.InitialConnectTimeout.TotalSeconds:0} s (last error: {_lastError ?? "no gateways listed"})");
+                $"Could not connect to any gateway of cluster '{_cluster.ClusterId}' within {_options.InitialConnectTimeout.TotalSeconds:0} s (last error: {_lastError ?? "no gateway completed the handshake"})");
         }
     }
 
@@ -254,7 +254,7 @@ public sealed partial class ClusterClient : IClusterClient, IAsyncDisposable
         }
 
         _disposed.Cancel();
-        _connection?.Abort("client disposed");
+        _connection?.Close("client disposed");
         Callbacks.FailAll(call => new ObjectDisposedException(nameof(ClusterClient), $"The client was disposed before {call.Request.InterfaceName}.{call.Request.MethodKey} completed"));
         Callbacks.Dispose();
         if (_reconnecting is { } reconnecting)

@@ -26,6 +26,12 @@ internal sealed class ClusterMembershipSnapshot
     /// <summary>Dead, or superseded by a later generation on the same endpoint.</summary>
     public bool IsKnownDead(SiloAddress silo)
     {
+        if (silo.Generation == 0)
+        {
+            // "whichever process runs at that endpoint" (the development primary) is never superseded
+            return false;
+        }
+
         if (Members.TryGetValue(silo, out var entry))
         {
             return entry.Status == SiloStatus.Dead;

@@ -180,8 +180,13 @@ internal sealed class Connection
     /// <summary>Queues a message; false if the connection is closed.</summary>
     public bool TrySend(Message message) => IsOpen && _outbound.Writer.TryWrite(message);
 
-    /// <summary>Drops the connection without a goodbye.</summary>
-    public void Abort(string reason)
+    /// <summary>Drops the connection without a goodbye (a reset).</summary>
+    public void Abort(string reason) => Shut(reason, graceful: false);
+
+    /// <summary>Closes the connection with an orderly TCP shutdown; messages not yet written are dropped.</summary>
+    public void Close(string reason) => Shut(reason, graceful: true);
+
+    private void Shut(string reason, bool graceful)
     {
         if (Interlocked.Exchange(ref _closing, 1) != 0)
         {
@@ -192,7 +197,15 @@ internal sealed class Connection
         _outbound.Writer.TryComplete();
         try
         {
-            _socket.LingerState = new LingerOption(true, 0);
+            if (graceful)
+            {
+                _socket.Shutdown(SocketShutdown.Both);
+            }
+            else
+            {
+                _socket.LingerState = new LingerOption(true, 0);
+            }
+
             _socket.Close();
         }
         catch (Exception)

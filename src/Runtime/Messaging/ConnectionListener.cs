@@ -24,7 +24,13 @@ internal sealed class ConnectionListener : IAsyncDisposable
         _options = options;
         _logger = logger;
         _socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        _socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        if (OperatingSystem.IsLinux())
+        {
+            // plain SO_REUSEADDR (restart while old connections linger in TIME_WAIT); .NET's ReuseAddress also sets
+            // SO_REUSEPORT on Linux, which would let a second silo share the port silently
+            _socket.SetRawSocketOption(1, 2, BitConverter.GetBytes(1));
+        }
+
         try
         {
             _socket.Bind(endpoint);
@@ -32,7 +38,13 @@ internal sealed class ConnectionListener : IAsyncDisposable
         catch (SocketException ex)
         {
             _socket.Dispose();
-            throw new InvalidOperationException($"Cannot listen for {role} connections on {endpoint}: {ex.Message}. Is another silo already using that port?", ex);
+            var hint = ex.SocketErrorCode switch
+            {
+                SocketError.AddressAlreadyInUse => " Another silo or program already listens on that port.",
+                SocketError.AddressNotAvailable => " That IP address does not belong to this machine.",
+                _ => "",
+            };
+            throw new InvalidOperationException($"Cannot listen for {role} connections on {endpoint}: {ex.Message}.{hint}", ex);
         }
 
         _socket.Listen(512);

@@ -78,3 +78,9 @@ public interface ILifecycleGrain : IGrainWithStringKey
 
     Task Deactivate();
 }
+
+public interface IRelayGrain : IGrainWithStringKey
+{
+    /// <summary>Calls an echo grain pinned on another silo.</summary>
+    Task<int> Relay(long echoKey, int value);
+}

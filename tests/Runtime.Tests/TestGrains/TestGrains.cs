@@ -143,3 +143,8 @@ public sealed class LifecycleGrain : Grain, ILifecycleGrain
         return Task.CompletedTask;
     }
 }
+
+public sealed class RelayGrain : Grain, IRelayGrain
+{
+    public Task<int> Relay(long echoKey, int value) => GrainFactory.GetGrain<IEchoGrain>(echoKey).Echo(value);
+}

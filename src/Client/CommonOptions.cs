@@ -1,0 +1,182 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using OrleansDist.AdoNet.Hosting;
+using OrleansDist.Runtime.Hosting;
+
+namespace OrleansDist.Client;
+
+/// <summary>A failure the user caused with the arguments: exit code 2.</summary>
+internal sealed class UsageException(string message) : Exception(message);
+
+/// <summary>A failure of the cluster or the network: exit code 1.</summary>
+internal sealed class CommandFailedException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>Options every command understands (recursive: they may follow the subcommand).</summary>
+internal sealed class CommonOptions
+{
+    public const string DefaultMembership = "sqlite:./orleansdist.db";
+
+    public Option<string[]> Gateway { get; } = new("--gateway")
+    {
+        Description = "Gateway endpoint host:port of a silo (repeat for several); when given, --membership is not read to find gateways",
+        HelpName = "host:port",
+        Arity = ArgumentArity.ZeroOrMore,
+        AllowMultipleArgumentsPerToken = false,
+        Recursive = true,
+    };
+
+    public Option<string> Membership { get; } = new("--membership")
+    {
+        Description = "Membership table to read the silos (and gateways) from: sqlite:<path> or postgres:<connection string>; "
+            + "localhost = development clustering (gateway 127.0.0.1:30000 unless --gateway; no table to read)",
+        HelpName = "spec",
+        DefaultValueFactory = _ => DefaultMembership,
+        Recursive = true,
+    };
+
+    public Option<string> ClusterId { get; } = new("--cluster-id")
+    {
+        Description = "Cluster id",
+        HelpName = "id",
+        DefaultValueFactory = _ => ClusterOptions.DefaultClusterId,
+        Recursive = true,
+    };
+
+    public Option<double> ConnectTimeout { get; } = new("--connect-timeout")
+    {
+        Description = "Seconds to keep trying the gateways before giving up",
+        HelpName = "seconds",
+        DefaultValueFactory = _ => 5,
+        Recursive = true,
+    };
+
+    public Option<double> CallTimeout { get; } = new("--call-timeout")
+    {
+        Description = "Seconds a grain call may take",
+        HelpName = "seconds",
+        DefaultValueFactory = _ => 30,
+        Recursive = true,
+    };
+
+    public CommonOptions()
+    {
+        Gateway.Validators.Add(result =>
+        {
+            foreach (var token in result.Tokens)
+            {
+                if (!TrySplitHostPort(token.Value, out _, out _))
+                {
+                    result.AddError($"--gateway '{token.Value}' is not host:port (e.g. 127.0.0.1:30000, localhost:30000, [::1]:30000)");
+                }
+            }
+        });
+        Membership.Validators.Add(result =>
+        {
+            var spec = result.GetValueOrDefault<string>();
+            try
+            {
+                _ = MembershipUri.Parse(spec ?? "");
+            }
+            catch (ArgumentException ex)
+            {
+                result.AddError($"--membership: {ex.Message}");
+            }
+        });
+        ClusterId.Validators.Add(result =>
+        {
+            var id = result.GetValueOrDefault<string>();
+            if (string.IsNullOrEmpty(id) || id.Length > 64 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'))
+            {
+                result.AddError($"--cluster-id '{id}' is not valid: expected 1-64 letters, digits, '.', '_' or '-'");
+            }
+        });
+        ConnectTimeout.Validators.Add(result => PositiveSeconds(result, "--connect-timeout"));
+        CallTimeout.Validators.Add(result => PositiveSeconds(result, "--call-timeout"));
+    }
+
+    public void AddTo(Command root)
+    {
+        root.Options.Add(Gateway);
+        root.Options.Add(Membership);
+        root.Options.Add(ClusterId);
+        root.Options.Add(ConnectTimeout);
+        root.Options.Add(CallTimeout);
+    }
+
+    public Settings Read(ParseResult parse)
+    {
+        var gateways = parse.GetValue(Gateway) ?? [];
+        return new Settings(
+            [.. gateways.Select(g => TrySplitHostPort(g, out var host, out var port) ? (host, port) : throw new UsageException($"--gateway '{g}' is not host:port"))],
+            MembershipUri.Parse(parse.GetValue(Membership) ?? DefaultMembership),
+            parse.GetValue(ClusterId) ?? ClusterOptions.DefaultClusterId,
+            TimeSpan.FromSeconds(parse.GetValue(ConnectTimeout)),
+            TimeSpan.FromSeconds(parse.GetValue(CallTimeout)));
+    }
+
+    private static void PositiveSeconds(OptionResult result, string name)
+    {
+        var seconds = result.GetValueOrDefault<double>();
+        if (!(seconds >= 0.1 && seconds <= 86400))
+        {
+            result.AddError($"{name} must be between 0.1 and 86400 seconds");
+        }
+    }
+
+    /// <summary><c>host:port</c>, <c>[ipv6]:port</c>.</summary>
+    public static bool TrySplitHostPort(string text, out string host, out int port)
+    {
+        host = "";
+        port = 0;
+        var colon = text.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out port) || port is <= 0 or > 65535)
+        {
+            return false;
+        }
+
+        host = text[..colon].Trim('[', ']');
+        return host.Length > 0 && (IPAddress.TryParse(host, out _) || Uri.CheckHostName(host) == UriHostNameType.Dns);
+    }
+
+    /// <summary>The parsed common options.</summary>
+    public sealed record Settings(
+        IReadOnlyList<(string Host, int Port)> Gateways, (string Scheme, string Value) Membership, string ClusterId, TimeSpan ConnectTimeout, TimeSpan CallTimeout)
+    {
+        public string MembershipDescription => Membership.Scheme == MembershipUri.Sqlite ? $"sqlite:{Path.GetFullPath(Membership.Value)}"
+            : Membership.Scheme == MembershipUri.Localhost ? MembershipUri.Localhost
+            : "postgres:" + System.Text.RegularExpressions.Regex.Replace(Membership.Value, "(password|pwd)\\s*=[^;]*", m => m.Groups[1].Value + "=***", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+
+        /// <summary>The --gateway endpoints, host names resolved (IPv4 preferred).</summary>
+        public async Task<IReadOnlyList<IPEndPoint>> ResolveGatewaysAsync(CancellationToken cancellationToken)
+        {
+            var endpoints = new List<IPEndPoint>();
+            foreach (var (host, port) in Gateways)
+            {
+                if (IPAddress.TryParse(host, out var ip))
+                {
+                    endpoints.Add(new IPEndPoint(ip, port));
+                    continue;
+                }
+
+                IPAddress[] addresses;
+                try
+                {
+                    addresses = await Dns.GetHostAddressesAsync(host, cancellationToken);
+                }
+                catch (SocketException ex)
+                {
+                    throw new CommandFailedException($"cannot resolve gateway host '{host}': {ex.Message}", ex);
+                }
+
+                var address = addresses.OrderBy(a => a.AddressFamily == AddressFamily.InterNetwork ? 0 : 1).FirstOrDefault()
+                    ?? throw new CommandFailedException($"gateway host '{host}' has no address");
+                endpoints.Add(new IPEndPoint(address, port));
+            }
+
+            return endpoints;
+        }
+    }
+}

@@ -1,0 +1,153 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.Text.Json;
+using OrleansDist.GrainInterfaces.Diagnostics;
+using OrleansDist.Runtime.Client;
+
+namespace OrleansDist.Client;
+
+/// <summary>
+/// <c>orleansdist</c>: inspects and calls an OrleansDist cluster. Exit codes: 0 success, 1 the cluster or a call failed,
+/// 2 bad arguments.
+/// </summary>
+public static class Program
+{
+    public const int ExitOk = 0;
+    public const int ExitFailed = 1;
+    public const int ExitUsage = 2;
+
+    public static async Task<int> Main(string[] args)
+    {
+        var root = BuildCommand();
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                await Console.Error.WriteLineAsync($"error: {error.Message}");
+            }
+
+            await Console.Error.WriteLineAsync("See 'orleansdist --help'.");
+            return ExitUsage;
+        }
+
+        return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    }
+
+    internal static Command BuildCommand()
+    {
+        var common = new CommonOptions();
+        var root = new Command("orleansdist", "Inspects and calls an OrleansDist cluster.")
+        {
+            new HelpOption(),
+            new VersionOption(),
+        };
+        common.AddTo(root);
+
+        var json = new Option<bool>("--json") { Description = "Machine-readable JSON output" };
+        var status = new Command("status", "Prints the membership table (read directly from the database given by --membership)") { json };
+        status.SetAction((parse, ct) => Run(async () =>
+        {
+            var settings = common.Read(parse);
+            var data = await ClusterAccess.ReadMembershipAsync(settings, ct);
+            var now = DateTimeOffset.UtcNow;
+            if (parse.GetValue(json))
+            {
+                await using var stdout = Console.OpenStandardOutput();
+                ClusterStatus.WriteJson(data, settings, now, stdout);
+            }
+            else
+            {
+                ClusterStatus.WriteTable(data, settings, now, Console.Out);
+            }
+        }));
+        root.Subcommands.Add(new Command("cluster", "The cluster's silos") { status });
+
+        var helloName = new Option<string>("--name")
+        {
+            Description = "Who says hello; also the key of the IHelloGrain called",
+            HelpName = "name",
+            DefaultValueFactory = _ => "orleansdist",
+        };
+        var hello = new Command("hello", "Calls IHelloGrain.SayHello through a gateway and prints the answer") { helloName };
+        hello.SetAction((parse, ct) => Run(async () =>
+        {
+            var from = parse.GetValue(helloName) ?? "orleansdist";
+            await using var client = await ClusterAccess.ConnectAsync(common.Read(parse), ct);
+            var answer = await client.GetGrain<IHelloGrain>(from).SayHello(from);
+            await Console.Out.WriteLineAsync(answer);
+        }));
+        root.Subcommands.Add(hello);
+
+        root.Subcommands.Add(BuildRegisterCommand(common));
+        return root;
+    }
+
+    private static Command BuildRegisterCommand(CommonOptions common)
+    {
+        var writeId = new Argument<long>("id") { Description = "Register (grain) key" };
+        var writeValue = new Argument<string>("value") { Description = "Value to store" };
+        var write = new Command("write", "Stores a value in an IRegisterGrain (persisted in the silos' default storage)") { writeId, writeValue };
+        write.SetAction((parse, ct) => Run(async () =>
+        {
+            var id = parse.GetValue(writeId);
+            var value = parse.GetValue(writeValue) ?? "";
+            await using var client = await ClusterAccess.ConnectAsync(common.Read(parse), ct);
+            var register = client.GetGrain<IRegisterGrain>(id);
+            await register.Write(value);
+            var stored = await register.Read();
+            await Console.Out.WriteLineAsync($"register {id}: wrote {JsonSerializer.Serialize(value)} (version {stored.Version}, silo {stored.SiloName})");
+        }));
+
+        var readId = new Argument<long>("id") { Description = "Register (grain) key" };
+        var readJson = new Option<bool>("--json") { Description = "Machine-readable JSON output" };
+        var read = new Command("read", "Reads an IRegisterGrain: value, number of writes, and the silo hosting it") { readId, readJson };
+        read.SetAction((parse, ct) => Run(async () =>
+        {
+            var id = parse.GetValue(readId);
+            await using var client = await ClusterAccess.ConnectAsync(common.Read(parse), ct);
+            var value = await client.GetGrain<IRegisterGrain>(id).Read();
+            if (parse.GetValue(readJson))
+            {
+                await Console.Out.WriteLineAsync(JsonSerializer.Serialize(new { id, value = value.Value, version = value.Version, silo = value.SiloName }));
+            }
+            else
+            {
+                var shown = value.Value is null ? "(never written)" : JsonSerializer.Serialize(value.Value);
+                await Console.Out.WriteLineAsync($"register {id}: {shown} (version {value.Version}, silo {value.SiloName})");
+            }
+        }));
+
+        return new Command("register", "A persistent single-value register grain (IRegisterGrain)") { write, read };
+    }
+
+    /// <summary>Runs a command body, turning the expected failures into a message on stderr and an exit code.</summary>
+    private static async Task<int> Run(Func<Task> body)
+    {
+        try
+        {
+            await body();
+            return ExitOk;
+        }
+        catch (UsageException ex)
+        {
+            await Console.Error.WriteLineAsync($"error: {ex.Message}");
+            return ExitUsage;
+        }
+        catch (CommandFailedException ex)
+        {
+            await Console.Error.WriteLineAsync($"error: {ex.Message}");
+            return ExitFailed;
+        }
+        catch (OperationCanceledException)
+        {
+            await Console.Error.WriteLineAsync("error: cancelled");
+            return ExitFailed;
+        }
+        catch (Exception ex) when (ex is SiloUnavailableException or TimeoutException or GrainCallException or ClusterConnectionException or InvalidOperationException)
+        {
+            await Console.Error.WriteLineAsync($"error: the call failed: {ex.GetType().Name}: {ex.Message}");
+            return ExitFailed;
+        }
+    }
+}
