@@ -341,7 +341,12 @@ internal sealed partial class SiloRuntime : IGrainCallInvoker, IGrainReferenceAc
         RuntimeTelemetry.MessagesReceived.Add(1);
         try
         {
-            if (message.Direction == MessageDirection.Response || message.HasFlag(MessageFlags.SystemTarget) || ObserverRegistry.IsObserver(message.Target))
+            if (message.HasFlag(MessageFlags.SystemTarget))
+            {
+                // it reached this process over a silo connection, so it is for this silo (whatever address the sender dialled)
+                InvokeSystemTarget(message);
+            }
+            else if (message.Direction == MessageDirection.Response || ObserverRegistry.IsObserver(message.Target))
             {
                 Route(message);
             }
@@ -363,7 +368,7 @@ internal sealed partial class SiloRuntime : IGrainCallInvoker, IGrainReferenceAc
 
     private void InvokeSystemTarget(Message message)
     {
-        if (message.TargetSilo is { Generation: not 0 } target && !target.Equals(LocalSilo))
+        if (message.TargetSilo is { Generation: not 0 } target && target.Generation != LocalSilo.Generation)
         {
             RejectRequest(message, ResponseStatus.SiloUnavailable, $"silo {target} is gone; {LocalSilo} runs at that endpoint now");
             return;
