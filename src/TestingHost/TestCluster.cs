@@ -63,6 +63,7 @@ public sealed class TestCluster : IAsyncDisposable
             await StartAdditionalSiloAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        await WaitForLivenessToStabilizeAsync().ConfigureAwait(false);
         _client = await CreateClientAsync(cancellationToken).ConfigureAwait(false);
     }
 

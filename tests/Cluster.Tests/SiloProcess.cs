@@ -86,6 +86,7 @@ public sealed class SiloProcess : IAsyncDisposable
         return (process.ExitCode, await stdout, await stderr, timedOut);
     }
 
+    /// <summary>Starts a silo; its ServiceId is the cluster id, so grain state never leaks between tests sharing a database.</summary>
     public static async Task<SiloProcess> StartAsync(string name, string membership, string clusterId, bool fastMembership, params string[] extraArgs)
     {
         var siloPort = FreePort();
@@ -97,7 +98,7 @@ public sealed class SiloProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         info.ArgumentList.Add(SiloDll);
-        foreach (var arg in new[] { "--name", name, "--cluster-id", clusterId, "--membership", membership, "--silo-port", siloPort.ToString(), "--gateway-port", gatewayPort.ToString() })
+        foreach (var arg in new[] { "--name", name, "--cluster-id", clusterId, "--service-id", clusterId, "--membership", membership, "--silo-port", siloPort.ToString(), "--gateway-port", gatewayPort.ToString() })
         {
             info.ArgumentList.Add(arg);
         }
