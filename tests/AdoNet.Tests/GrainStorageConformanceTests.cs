@@ -168,21 +168,33 @@ public sealed class GrainStorageConformanceTests : IAsyncLifetime
         var ex = await Assert.ThrowsAsync<InconsistentStateException>(() => storage.ClearStateAsync(StateName, grain, stale, Ct));
         Assert.Equal(state.ETag, ex.StoredEtag);
 
+        var beforeClear = NewState();
+        await storage.ReadStateAsync(StateName, grain, beforeClear, Ct);
         await storage.ClearStateAsync(StateName, grain, state, Ct);
         Assert.False(state.RecordExists);
-        Assert.Null(state.ETag);
         Assert.Equal(0, state.State.Count);
 
+        // the clear leaves a tombstone whose version goes on: the etag never repeats
+        Assert.NotNull(state.ETag);
+        Assert.NotEqual(beforeClear.ETag, state.ETag);
         var read = NewState();
         await storage.ReadStateAsync(StateName, grain, read, Ct);
         Assert.False(read.RecordExists);
-        Assert.Null(read.ETag);
+        Assert.Equal(state.ETag, read.ETag);
 
-        // Clearing nothing is fine; writing after a clear starts a new record.
+        // a grain still holding an etag from before the clear cannot overwrite it
+        beforeClear.State.Count = 99;
+        await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteStateAsync(StateName, grain, beforeClear, Ct));
+
+        // clearing a cleared record is fine; writing after a clear continues the versions
         await storage.ClearStateAsync(StateName, grain, read, Ct);
         read.State.Count = 4;
         await storage.WriteStateAsync(StateName, grain, read, Ct);
         Assert.True(read.RecordExists);
+        var after = NewState();
+        await storage.ReadStateAsync(StateName, grain, after, Ct);
+        Assert.Equal(4, after.State.Count);
+        Assert.Equal(read.ETag, after.ETag);
     }
 
     [Theory]

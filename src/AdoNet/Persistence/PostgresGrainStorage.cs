@@ -18,7 +18,7 @@ public sealed class PostgresGrainStorage : IGrainStorage, IDisposable, IAsyncDis
             GrainType varchar(512) NOT NULL,
             GrainKey text NOT NULL,
             StateName varchar(150) NOT NULL,
-            Payload text NOT NULL,
+            Payload text NULL,
             Version bigint NOT NULL,
             ModifiedOn timestamptz NOT NULL,
             PRIMARY KEY (ServiceId, GrainType, GrainKey, StateName)

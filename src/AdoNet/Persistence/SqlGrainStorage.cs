@@ -13,8 +13,9 @@ namespace OrleansDist.AdoNet.Persistence;
 /// </summary>
 /// <remarks>
 /// Etag = the row's integer <c>Version</c> as text: 1 when the row is created, +1 on every write. Write with a null etag inserts
-/// (a row that exists is a conflict); write with an etag updates only <c>WHERE Version = @etag</c>; clear deletes only
-/// <c>WHERE Version = @etag</c>. Conflicts throw <see cref="InconsistentStateException"/> carrying the stored etag (null when
+/// (a row that exists is a conflict); write with an etag updates only <c>WHERE Version = @etag</c>; clear keeps the row as a
+/// tombstone (Payload NULL, Version + 1) only <c>WHERE Version = @etag</c>, so versions never restart and a grain holding an
+/// etag from before the clear cannot overwrite it. Conflicts throw <see cref="InconsistentStateException"/> carrying the stored etag (null when
 /// there is no row).
 /// </remarks>
 internal sealed class SqlGrainStorage
@@ -57,15 +58,21 @@ internal sealed class SqlGrainStorage
             await using var command = Sql.Command(connection, transaction, $"SELECT Payload, Version FROM OrleansDistStorage WHERE {KeyCondition}", KeyParameters(stateName, grainId));
             await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
             return await reader.ReadAsync(ct).ConfigureAwait(false)
-                ? (Payload: reader.GetString(0), Version: (long?)reader.GetInt64(1))
+                ? (Payload: reader.IsDBNull(0) ? null : reader.GetString(0), Version: (long?)reader.GetInt64(1))
                 : (Payload: null, Version: null);
         }, cancellationToken).ConfigureAwait(false);
 
-        if (record.Version is { } version)
+        if (record is { Version: { } version, Payload: { } payload })
         {
-            grainState.State = GrainStateSerializer.Deserialize<TState>(record.Payload!);
+            grainState.State = GrainStateSerializer.Deserialize<TState>(payload);
             grainState.ETag = GrainStateSerializer.FormatEtag(version);
             grainState.RecordExists = true;
+        }
+        else if (record.Version is { } tombstone)
+        {
+            grainState.State = GrainStateSerializer.CreateDefault<TState>();
+            grainState.ETag = GrainStateSerializer.FormatEtag(tombstone);
+            grainState.RecordExists = false;
         }
         else
         {
@@ -134,25 +141,30 @@ internal sealed class SqlGrainStorage
             {
                 // Nothing was stored when the grain read: fine as long as that is still true.
                 var existing = await Sql.ScalarAsync(connection, transaction, $"SELECT Version FROM OrleansDistStorage WHERE {KeyCondition}", ct, key).ConfigureAwait(false);
-                return existing is null;
+                return existing is null ? (Ok: true, Version: (long?)null) : (Ok: false, Version: null);
             }
 
             if (!long.TryParse(etag, NumberStyles.Integer, CultureInfo.InvariantCulture, out var expected))
             {
-                return false;
+                return (Ok: false, Version: null);
             }
 
-            var deleted = await Sql.ExecuteAsync(connection, transaction, $"DELETE FROM OrleansDistStorage WHERE {KeyCondition} AND Version = @version", ct, [.. key, ("version", expected)]).ConfigureAwait(false);
-            return deleted == 1;
+            var updated = await Sql.ExecuteAsync(
+                connection,
+                transaction,
+                $"UPDATE OrleansDistStorage SET Payload = NULL, Version = Version + 1, ModifiedOn = @now WHERE {KeyCondition} AND Version = @version",
+                ct,
+                [.. key, ("now", _db.TimeValue(DateTimeOffset.UtcNow)), ("version", expected)]).ConfigureAwait(false);
+            return updated == 1 ? (Ok: true, Version: expected + 1) : (Ok: false, Version: null);
         }, cancellationToken).ConfigureAwait(false);
 
-        if (!cleared)
+        if (!cleared.Ok)
         {
             throw await ConflictAsync("clear", stateName, grainId, etag, cancellationToken).ConfigureAwait(false);
         }
 
         grainState.State = GrainStateSerializer.CreateDefault<TState>();
-        grainState.ETag = null;
+        grainState.ETag = cleared.Version is { } tombstoneVersion ? GrainStateSerializer.FormatEtag(tombstoneVersion) : null;
         grainState.RecordExists = false;
     }
 

@@ -18,7 +18,7 @@ public sealed class SqliteGrainStorage : IGrainStorage, IDisposable
             GrainType TEXT NOT NULL,
             GrainKey TEXT NOT NULL,
             StateName TEXT NOT NULL,
-            Payload TEXT NOT NULL,
+            Payload TEXT NULL,
             Version INTEGER NOT NULL,
             ModifiedOn TEXT NOT NULL,
             PRIMARY KEY (ServiceId, GrainType, GrainKey, StateName)

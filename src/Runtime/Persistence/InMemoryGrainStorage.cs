@@ -8,30 +8,38 @@ namespace OrleansDist.Runtime.Persistence;
 /// Grain storage in process memory. States are kept as JSON text, so grains never share object instances with the store
 /// (or with each other). Etag: the record's version as text, 1 after the first write and +1 on every write; a write with a
 /// null etag creates the record, any other write or clear must carry the stored etag, else <see cref="InconsistentStateException"/>.
+/// A clear keeps a tombstone with the next version, so versions never restart.
 /// Share one instance between the silos of an in-process test cluster so they see the same state.
 /// </summary>
 public sealed class InMemoryGrainStorage : IGrainStorage
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<(string GrainType, string GrainKey, string StateName), (string Json, int Version)> _records = [];
+    private readonly Dictionary<(string GrainType, string GrainKey, string StateName), (string? Json, int Version)> _records = [];
 
     public Task ReadStateAsync<TState>(string stateName, GrainId grainId, IGrainState<TState> grainState, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(stateName);
         ArgumentNullException.ThrowIfNull(grainState);
         cancellationToken.ThrowIfCancellationRequested();
-        (string Json, int Version) record;
+        (string? Json, int Version) record;
         bool found;
         lock (_lock)
         {
             found = _records.TryGetValue(Key(stateName, grainId), out record);
         }
 
-        if (found)
+        if (found && record.Json is { } json)
         {
-            grainState.State = GrainStateSerializer.Deserialize<TState>(record.Json);
+            grainState.State = GrainStateSerializer.Deserialize<TState>(json);
             grainState.ETag = GrainStateSerializer.FormatEtag(record.Version);
             grainState.RecordExists = true;
+        }
+        else if (found)
+        {
+            // cleared: the version goes on, so an etag from before the clear stays stale
+            grainState.State = GrainStateSerializer.CreateDefault<TState>();
+            grainState.ETag = GrainStateSerializer.FormatEtag(record.Version);
+            grainState.RecordExists = false;
         }
         else
         {
@@ -84,11 +92,14 @@ public sealed class InMemoryGrainStorage : IGrainStorage
                 throw new InconsistentStateException($"Clear of state '{stateName}' of grain {grainId} conflicts with another write", storedEtag, grainState.ETag);
             }
 
-            _records.Remove(key);
+            if (exists)
+            {
+                _records[key] = (null, stored.Version + 1);
+            }
         }
 
         grainState.State = GrainStateSerializer.CreateDefault<TState>();
-        grainState.ETag = null;
+        grainState.ETag = _records.TryGetValue(key, out var tombstone) ? GrainStateSerializer.FormatEtag(tombstone.Version) : null;
         grainState.RecordExists = false;
         return Task.CompletedTask;
     }
