@@ -260,6 +260,43 @@ public sealed class FailureTests
         }
     }
 
+    [Fact]
+    public async Task SiloThatReadsItselfDeadStops()
+    {
+        await using var cluster = new TestClusterBuilder(2).Build();
+        await cluster.DeployAsync();
+        var victim = cluster.Silos[1];
+
+        // someone (a partitioned majority, an operator) marks the silo Dead in the table
+        var data = await cluster.MembershipTable.ReadAll(CancellationToken.None);
+        var (entry, etag) = data.Find(victim.SiloAddress)!.Value;
+        var dead = entry.Copy();
+        dead.Status = SiloStatus.Dead;
+        Assert.True(await cluster.MembershipTable.UpdateRow(dead, etag, data.Version.Next(), CancellationToken.None));
+
+        await victim.Silo.Stopped.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(1, await cluster.Client.GetGrain<ICounterGrain>("after-self-death").Increment());
+    }
+
+    [Fact]
+    public async Task RestartedSiloIsANewGenerationAndServesGrains()
+    {
+        await using var cluster = new TestClusterBuilder(2).Build();
+        await cluster.DeployAsync();
+        var old = cluster.Silos[1];
+        var restarted = await cluster.RestartSiloAsync(old);
+        await cluster.WaitForLivenessToStabilizeAsync();
+
+        Assert.NotEqual(old.SiloAddress, restarted.SiloAddress);
+        var table = await cluster.MembershipTable.ReadAll(CancellationToken.None);
+        Assert.Equal(SiloStatus.Dead, table.Find(old.SiloAddress)!.Value.Entry.Status);
+        Assert.Equal(SiloStatus.Active, table.Find(restarted.SiloAddress)!.Value.Entry.Status);
+        using (Placement.PlacementHint.PinToSilo(restarted.Name))
+        {
+            Assert.Equal(restarted.Name, await cluster.Client.GetGrain<IPinnedGrain>("restarted").SiloName());
+        }
+    }
+
     private static async Task<T> RetryAsync<T>(Func<Task<T>> call)
     {
         for (var attempt = 0; ; attempt++)

@@ -83,6 +83,7 @@ internal sealed class MembershipAgent : IMembershipProbe, IAsyncDisposable
         await RetryAsync("clean defunct rows", ct => _table.CleanupDefunctSiloEntries(_time.GetUtcNow() - _options.DefunctSiloExpiration, ct), token).ConfigureAwait(false);
         await UpdateStatusAsync(SiloStatus.Joining, token).ConfigureAwait(false);
         await RefreshAsync(token).ConfigureAwait(false);
+        await CheckConnectivityAsync(token).ConfigureAwait(false);
         await UpdateStatusAsync(SiloStatus.Active, token).ConfigureAwait(false);
         await RefreshAsync(token).ConfigureAwait(false);
         NotifyOthers();
@@ -90,6 +91,46 @@ internal sealed class MembershipAgent : IMembershipProbe, IAsyncDisposable
         _loops.Add(Task.Run(() => IAmAliveLoopAsync(_stopping.Token)));
         _loops.Add(Task.Run(() => RefreshLoopAsync(_stopping.Token)));
         _loops.Add(Task.Run(() => ProbeLoopAsync(_stopping.Token)));
+    }
+
+    /// <summary>
+    /// Before going Active, reach every silo the table calls Active, so a silo that cannot talk to the cluster does not join
+    /// it. Rows of processes that are gone (a whole-cluster restart) must not block the join: after a few probe periods the
+    /// silo goes Active anyway, and the regular probes and IAmAlive expiry mark those rows Dead.
+    /// </summary>
+    private async Task CheckConnectivityAsync(CancellationToken cancellationToken)
+    {
+        var deadline = _time.GetUtcNow() + _options.ProbeTimeout * _options.NumMissedProbesLimit;
+        while (true)
+        {
+            var others = _snapshot.ActiveSilos.Where(s => !s.Equals(_self.SiloAddress)).ToList();
+            var failures = await Task.WhenAll(others.Select(async silo =>
+            {
+                try
+                {
+                    await _probe(silo).PingAsync().WaitAsync(_options.ProbeTimeout, _time, cancellationToken).ConfigureAwait(false);
+                    return null;
+                }
+                catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+                {
+                    return $"{silo} ({ex.Message})";
+                }
+            })).ConfigureAwait(false);
+            var unreachable = failures.OfType<string>().ToList();
+            if (unreachable.Count == 0)
+            {
+                return;
+            }
+
+            if (_time.GetUtcNow() > deadline)
+            {
+                MembershipLog.JoiningDespiteUnreachable(_logger, string.Join(", ", unreachable));
+                return;
+            }
+
+            await Task.Delay(_options.ProbeTimeout, _time, cancellationToken).ConfigureAwait(false);
+            await RefreshAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Graceful stop, first half: others stop placing grains here.</summary>

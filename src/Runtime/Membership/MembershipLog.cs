@@ -28,6 +28,9 @@ internal static partial class MembershipLog
     [LoggerMessage(2007, LogLevel.Information, "Deleted dead membership rows older than {Before}")]
     public static partial void CleanedDefunct(ILogger logger, DateTimeOffset before);
 
+    [LoggerMessage(2009, LogLevel.Warning, "Going Active although these silos marked Active could not be reached (they will be probed and, if gone, declared dead): {Silos}")]
+    public static partial void JoiningDespiteUnreachable(ILogger logger, string silos);
+
     [LoggerMessage(2008, LogLevel.Warning, "Membership table reachable again after {Failures} failed attempt(s)")]
     public static partial void TableRecovered(ILogger logger, int failures);
 }
