@@ -3,6 +3,7 @@ using System.CommandLine.Help;
 using System.Text.Json;
 using OrleansDist.GrainInterfaces.Diagnostics;
 using OrleansDist.Runtime.Client;
+using OrleansDist.Runtime.Telemetry;
 
 namespace OrleansDist.Client;
 
@@ -31,8 +32,16 @@ public static class Program
             return ExitUsage;
         }
 
+        using var tracing = OrleansDistTracing.Start("orleansdist-client", parse.GetValue(TraceFile));
         return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
     }
+
+    private static readonly Option<string> TraceFile = new("--trace-file")
+    {
+        Description = "Append the spans of this command's grain calls to this file as JSON lines; OTEL_EXPORTER_OTLP_ENDPOINT also exports them",
+        HelpName = "path",
+        Recursive = true,
+    };
 
     internal static Command BuildCommand()
     {
@@ -43,6 +52,14 @@ public static class Program
             new VersionOption(),
         };
         common.AddTo(root);
+        root.Options.Add(TraceFile);
+
+        var traceFile = new Argument<string>("file") { Description = "A trace file written by silos or clients started with --trace-file" };
+        var traceId = new Option<string>("--trace-id") { Description = "Only the trace whose id starts with this", HelpName = "hex" };
+        var last = new Option<int>("--last") { Description = "How many traces (the latest) to print", DefaultValueFactory = _ => 20 };
+        var trace = new Command("trace", "Prints the spans of a trace file as trees: who called whom, on which silo, how long it took") { traceFile, traceId, last };
+        trace.SetAction((parse, ct) => TraceTree.PrintAsync(parse.GetValue(traceFile)!, parse.GetValue(traceId), Math.Max(1, parse.GetValue(last)), Console.Out, ct));
+        root.Subcommands.Add(trace);
 
         var json = new Option<bool>("--json") { Description = "Machine-readable JSON output" };
         var status = new Command("status", "Prints the membership table (read directly from the database given by --membership)") { json };

@@ -16,6 +16,7 @@ using OrleansDist.Hosting;
 using OrleansDist.Runtime.Hosting;
 using OrleansDist.Runtime.Membership;
 using OrleansDist.Runtime.Messaging;
+using OrleansDist.Runtime.Telemetry;
 
 namespace OrleansDist.Silo;
 
@@ -67,6 +68,7 @@ public static partial class Program
         }
 
         ConfigureLogging(builder.Logging, settings.LogLevel);
+        using var tracing = OrleansDistTracing.Start("orleansdist-silo-" + (settings.Name ?? settings.SiloPort.ToString(System.Globalization.CultureInfo.InvariantCulture)), settings.TraceFile);
         builder.UseOrleansDist(silo => ConfigureSilo(silo, settings));
         using var host = builder.Build();
         var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OrleansDist.Silo.Program");

@@ -95,6 +95,12 @@ internal sealed class SiloCommandLine
                 HelpName = "level",
                 DefaultValueFactory = _ => SiloSettings.DefaultLogLevel,
             }),
+            Add("TraceFile", new Option<string>("--trace-file")
+            {
+                Description = "Append the spans of every grain call to this file as JSON lines (read them with `orleansdist trace FILE`); "
+                    + "OTEL_EXPORTER_OTLP_ENDPOINT sends them to an OpenTelemetry collector as well",
+                HelpName = "path",
+            }),
         ];
     }
 

@@ -51,6 +51,9 @@ internal sealed partial record SiloSettings
 
     public required LogLevel LogLevel { get; init; }
 
+    /// <summary>JSON-lines file for spans; null = none.</summary>
+    public string? TraceFile { get; init; }
+
     /// <summary>Merges the layers (command line &gt; ORLEANSDIST_ environment &gt; configuration section &gt; defaults) and validates them.</summary>
     /// <exception cref="SettingsException">A value is malformed or out of range.</exception>
     public static SiloSettings Resolve(SiloCommandLine cli, ParseResult parse, IConfiguration configuration, IDictionary environment)
@@ -160,6 +163,7 @@ internal sealed partial record SiloSettings
             FastMembership = Boolean(Get("FastMembership")),
             ResponseTimeout = responseTimeout,
             LogLevel = logLevel,
+            TraceFile = string.IsNullOrWhiteSpace(Get("TraceFile").Text) ? null : Get("TraceFile").Text,
         };
     }
 

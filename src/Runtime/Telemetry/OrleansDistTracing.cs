@@ -1,0 +1,48 @@
+using OpenTelemetry;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace OrleansDist.Runtime.Telemetry;
+
+/// <summary>
+/// Tracing for the silo and client programs: spans of the OrleansDist sources go to an OTLP collector when the standard
+/// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> variable is set (<c>OTEL_SERVICE_NAME</c> and the other OTEL_* variables apply), and/or
+/// to a JSON-lines file. Grain calls (source <c>OrleansDist.Application</c>) and application sources named
+/// <c>OrleansDist.Grains*</c> are traced; runtime system calls too when <c>ORLEANSDIST_TRACE_RUNTIME=1</c>.
+/// Returns null when no export is asked for: no listener, no spans, no cost.
+/// </summary>
+public static class OrleansDistTracing
+{
+    public static TracerProvider? Start(string serviceName, string? traceFile)
+    {
+        var otlp = !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT"));
+        if (!otlp && string.IsNullOrWhiteSpace(traceFile))
+        {
+            return null;
+        }
+
+        var name = Environment.GetEnvironmentVariable("OTEL_SERVICE_NAME") is { Length: > 0 } fromEnvironment ? fromEnvironment : serviceName;
+        var builder = Sdk.CreateTracerProviderBuilder()
+            .SetResourceBuilder(ResourceBuilder.CreateDefault().AddService(name))
+            .AddSource(RuntimeTelemetry.ApplicationSourceName, "OrleansDist.Grains*")
+            .SetSampler(new AlwaysOnSampler());
+
+        // membership probes and directory calls are many and rarely interesting: only on request
+        if (Environment.GetEnvironmentVariable("ORLEANSDIST_TRACE_RUNTIME") == "1")
+        {
+            builder.AddSource(RuntimeTelemetry.RuntimeSourceName);
+        }
+
+        if (otlp)
+        {
+            builder.AddOtlpExporter();
+        }
+
+        if (!string.IsNullOrWhiteSpace(traceFile))
+        {
+            builder.AddProcessor(new BatchActivityExportProcessor(new JsonLinesActivityExporter(traceFile, name), scheduledDelayMilliseconds: 1000));
+        }
+
+        return builder.Build();
+    }
+}
