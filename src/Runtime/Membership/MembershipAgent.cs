@@ -109,28 +109,60 @@ internal sealed class MembershipAgent : IMembershipProbe, IAsyncDisposable
                 try
                 {
                     await _probe(silo).PingAsync().WaitAsync(_options.ProbeTimeout, _time, cancellationToken).ConfigureAwait(false);
-                    return null;
+                    return ((SiloAddress Silo, string Reason)?)null;
                 }
                 catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
                 {
-                    return $"{silo} ({ex.Message})";
+                    return (silo, ex.Message);
                 }
             })).ConfigureAwait(false);
-            var unreachable = failures.OfType<string>().ToList();
+            var unreachable = failures.Where(f => f is not null).Select(f => f!.Value).ToList();
             if (unreachable.Count == 0)
+            {
+                return;
+            }
+
+            // A row whose process does not answer and whose heartbeat has stopped is a leftover (typically of a whole-cluster
+            // crash): nobody else is alive to vote it out, so the joining silo marks it Dead rather than wait for it.
+            var data = await _table.ReadAll(cancellationToken).ConfigureAwait(false);
+            var now = _time.GetUtcNow();
+            foreach (var (silo, reason) in unreachable)
+            {
+                if (data.Find(silo) is { Entry.Status: SiloStatus.Active } row && now - row.Entry.IAmAliveTime > _options.IAmAlivePeriod * 1.5)
+                {
+                    await TryDeclareDeadAsync(row.Entry, row.ETag, data.Version, $"unreachable while joining ({reason}) and no IAmAlive for {(now - row.Entry.IAmAliveTime).TotalSeconds:0.0} s", cancellationToken).ConfigureAwait(false);
+                    data = await _table.ReadAll(cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            await RefreshAsync(cancellationToken).ConfigureAwait(false);
+            if (_snapshot.ActiveSilos.All(s => s.Equals(_self.SiloAddress) || !unreachable.Any(u => u.Silo.Equals(s))))
             {
                 return;
             }
 
             if (_time.GetUtcNow() > deadline)
             {
-                MembershipLog.JoiningDespiteUnreachable(_logger, string.Join(", ", unreachable));
+                MembershipLog.JoiningDespiteUnreachable(_logger, string.Join(", ", unreachable.Select(u => $"{u.Silo} ({u.Reason})")));
                 return;
             }
 
             await Task.Delay(_options.ProbeTimeout, _time, cancellationToken).ConfigureAwait(false);
             await RefreshAsync(cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    private async Task<bool> TryDeclareDeadAsync(MembershipEntry entry, string etag, TableVersion version, string reason, CancellationToken cancellationToken)
+    {
+        var dead = entry.Copy();
+        dead.Status = SiloStatus.Dead;
+        if (!await _table.UpdateRow(dead, etag, version.Next(), cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        MembershipLog.DeclaredDead(_logger, entry.SiloAddress, reason);
+        return true;
     }
 
     /// <summary>Graceful stop, first half: others stop placing grains here.</summary>
@@ -271,14 +303,7 @@ internal sealed class MembershipAgent : IMembershipProbe, IAsyncDisposable
 
                 if (reason is not null)
                 {
-                    var dead = entry.Copy();
-                    dead.Status = SiloStatus.Dead;
-                    if (await _table.UpdateRow(dead, etag, data.Version.Next(), cancellationToken).ConfigureAwait(false))
-                    {
-                        MembershipLog.DeclaredDead(_logger, entry.SiloAddress, reason);
-                        changed = true;
-                    }
-
+                    changed = await TryDeclareDeadAsync(entry, etag, data.Version, reason, cancellationToken).ConfigureAwait(false);
                     break; // the version moved either way: the next read sees the rest
                 }
             }
