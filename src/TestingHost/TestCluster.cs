@@ -87,7 +87,16 @@ public sealed class TestCluster : IAsyncDisposable
         var name = $"silo{index}";
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        if (Environment.GetEnvironmentVariable("ORLEANSDIST_TEST_LOG") is { Length: > 0 } level && Enum.TryParse<LogLevel>(level, ignoreCase: true, out var minimum))
+        {
+            // ORLEANSDIST_TEST_LOG=Debug (or Information, ...) shows the silos' logs on the console while a test runs
+            builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+            builder.Logging.SetMinimumLevel(minimum);
+        }
+        else
+        {
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        }
         builder.UseOrleansDist(silo =>
         {
             silo.UseInMemoryClustering(_table);

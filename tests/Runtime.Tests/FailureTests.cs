@@ -275,7 +275,7 @@ public sealed class FailureTests
         Assert.True(await cluster.MembershipTable.UpdateRow(dead, etag, data.Version.Next(), CancellationToken.None));
 
         await victim.Silo.Stopped.WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.Equal(1, await cluster.Client.GetGrain<ICounterGrain>("after-self-death").Increment());
+        Assert.Equal(1, await RetryAsync(() => cluster.Client.GetGrain<ICounterGrain>("after-self-death").Increment()));
     }
 
     [Fact]
@@ -305,7 +305,7 @@ public sealed class FailureTests
             {
                 return await call();
             }
-            catch (SiloUnavailableException) when (attempt < 20)
+            catch (Exception ex) when (ex is SiloUnavailableException or ClusterConnectionException && attempt < 20)
             {
                 await Task.Delay(250);
             }

@@ -109,25 +109,54 @@ internal sealed class ActivationData : IGrainContext
     /// <summary>The directory made another activation the grain's one: hand our queue over.</summary>
     public List<Message> AbandonRegistration()
     {
+        List<Message> messages;
         lock (_lock)
         {
             State = ActivationState.Invalid;
-            return DrainMessagesLocked();
+            messages = DrainMessagesLocked();
         }
+
+        _deactivated.TrySetResult();
+        return messages;
     }
 
     /// <summary>Registration succeeded: run the activation turn (state read, OnActivateAsync), then the queued calls.</summary>
     public void Activate()
     {
+        List<Message>? leftovers = null;
         lock (_lock)
         {
-            State = ActivationState.Activating;
-            _running++;
-            _runningExclusive = true;
+            if (State != ActivationState.Registering)
+            {
+                return;
+            }
+
+            if (_deactivateAfterRegistration)
+            {
+                // deactivation (e.g. silo shutdown) was asked for before the activation existed: never run it
+                State = ActivationState.Invalid;
+                leftovers = DrainMessagesLocked();
+            }
+            else
+            {
+                State = ActivationState.Activating;
+                _running++;
+                _runningExclusive = true;
+            }
+        }
+
+        if (leftovers is not null)
+        {
+            _host.OnDeactivated(this, leftovers);
+            _deactivated.TrySetResult();
+            return;
         }
 
         _ = Task.Factory.StartNew(ActivateAsync, CancellationToken.None, TaskCreationOptions.DenyChildAttach, Scheduler).Unwrap();
     }
+
+    private bool _deactivateAfterRegistration;
+    private bool _activated;
 
     private async Task ActivateAsync()
     {
@@ -148,26 +177,41 @@ internal sealed class ActivationData : IGrainContext
         }
 
         List<Message>? rejected = null;
+        var finishDeactivation = false;
         lock (_lock)
         {
             _running--;
             _runningExclusive = false;
-            if (failure is null)
-            {
-                State = ActivationState.Valid;
-                RuntimeTelemetry.Activations.Add(1);
-                PumpLocked();
-            }
-            else
+            if (failure is not null)
             {
                 State = ActivationState.Invalid;
                 rejected = DrainMessagesLocked();
+            }
+            else
+            {
+                _activated = true;
+                RuntimeTelemetry.Activations.Add(1);
+                if (State == ActivationState.Deactivating)
+                {
+                    // deactivation was requested while OnActivateAsync ran: honour it now instead of going Valid
+                    finishDeactivation = true;
+                }
+                else
+                {
+                    State = ActivationState.Valid;
+                    PumpLocked();
+                }
             }
         }
 
         if (failure is not null)
         {
             _host.OnActivationFailed(this, failure, rejected!);
+            _deactivated.TrySetResult();
+        }
+        else if (finishDeactivation)
+        {
+            await FinishDeactivationAsync().ConfigureAwait(true);
         }
     }
 
@@ -298,7 +342,7 @@ internal sealed class ActivationData : IGrainContext
     }
 
     private Task InvokeAsync(Message message) =>
-        IncomingCallInvoker.InvokeAsync(Instance!, message, _host.Serializer, _host.SendResponse, ex => _host.OnOneWayFailed(this, message, ex));
+        IncomingCallInvoker.InvokeAsync(Instance!, message, _host.Serializer, _host.MaxMessageSize, _host.SendResponse, ex => _host.OnOneWayFailed(this, message, ex));
 
     /// <summary>Begins deactivation: no new turns start; once running ones end, OnDeactivateAsync runs and the activation leaves.</summary>
     public void StartDeactivation(DeactivationReason reason)
@@ -313,7 +357,8 @@ internal sealed class ActivationData : IGrainContext
 
             if (State is ActivationState.Registering)
             {
-                State = ActivationState.Invalid;
+                _deactivateAfterRegistration = true;
+                _deactivationReason = reason;
                 return;
             }
 
@@ -359,7 +404,11 @@ internal sealed class ActivationData : IGrainContext
             leftovers = DrainMessagesLocked();
         }
 
-        RuntimeTelemetry.Activations.Add(-1);
+        if (_activated)
+        {
+            RuntimeTelemetry.Activations.Add(-1);
+        }
+
         _host.OnDeactivated(this, leftovers);
         _deactivated.TrySetResult();
     }
@@ -432,14 +481,16 @@ internal sealed class ActivationData : IGrainContext
     {
         lock (_lock)
         {
-            if (State != ActivationState.Valid)
+            // a timer registered in OnActivateAsync may fire before the activation is Valid: the tick waits in the queue
+            if (State is ActivationState.Activating or ActivationState.Valid)
             {
+                _waiting.Enqueue(new WorkItem(null, timer, timer.Interleave));
+                PumpLocked();
                 return;
             }
-
-            _waiting.Enqueue(new WorkItem(null, timer, timer.Interleave));
-            PumpLocked();
         }
+
+        timer.OnTickDropped();
     }
 
     public override string ToString() => $"[Activation {GrainId} #{ActivationId} {State}]";

@@ -52,6 +52,8 @@ internal sealed partial class Catalog : ICatalogHost, IAsyncDisposable
 
     public TimeSpan DeactivationTimeout => _collection.DeactivationTimeout;
 
+    public int MaxMessageSize => _runtime.MaxMessageSize;
+
     public int ActivationCount => _activations.Count + _workers.Values.Sum(p => p.Count);
 
     public bool TryGetClass(string interfaceName, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out GrainClassInfo? info) => _registry.TryGet(interfaceName, out info);
@@ -124,6 +126,11 @@ internal sealed partial class Catalog : ICatalogHost, IAsyncDisposable
                 failure = ex;
                 await Task.Delay(TimeSpan.FromMilliseconds(200 * (attempt + 1)), TimeProvider).ConfigureAwait(false);
             }
+            catch (Exception ex)
+            {
+                failure = ex;
+                break;
+            }
         }
 
         if (winner == address)
@@ -134,6 +141,7 @@ internal sealed partial class Catalog : ICatalogHost, IAsyncDisposable
 
         var waiting = activation.AbandonRegistration();
         _activations.TryRemove(new KeyValuePair<GrainId, ActivationData>(activation.GrainId, activation));
+        var correctedSenders = new HashSet<SiloAddress>();
         foreach (var message in waiting)
         {
             if (winner is null)
@@ -142,6 +150,12 @@ internal sealed partial class Catalog : ICatalogHost, IAsyncDisposable
             }
             else
             {
+                if (message.SendingSilo is { } sender && !sender.Equals(LocalSilo) && !message.HasFlag(MessageFlags.NewPlacement) && correctedSenders.Add(sender))
+                {
+                    // the sender's cache pointed here: correct it, or every call would take this detour
+                    _runtime.GetSystemTarget<IRemoteGrainDirectory>(sender).UpdateCache(winner);
+                }
+
                 _runtime.Forward(message, winner.Silo, "another activation is registered");
             }
         }
@@ -227,7 +241,7 @@ internal sealed partial class Catalog : ICatalogHost, IAsyncDisposable
 
         foreach (var message in leftovers)
         {
-            if (_shutdown.IsCancellationRequested)
+            if (_deactivatingAll || _shutdown.IsCancellationRequested)
             {
                 _runtime.RejectRequest(message, ResponseStatus.SiloUnavailable, $"silo {SiloName} is shutting down; retry the call");
             }

@@ -23,6 +23,8 @@ internal interface ICatalogHost
 
     TimeSpan DeactivationTimeout { get; }
 
+    int MaxMessageSize { get; }
+
     void SendResponse(Message response);
 
     void OnActivationFailed(ActivationData activation, Exception exception, List<Message> rejected);

@@ -31,6 +31,14 @@ internal sealed class CallbackTable : IDisposable
 
     public void Register(Message request, ResponseCompletion completion, TimeSpan timeout, SiloAddress? destination, Activity? activity)
     {
+        if (_disposed)
+        {
+            // no sweep runs any more: fail now rather than wait for ever
+            completion.TrySetException(new SiloUnavailableException($"{request.InterfaceName}.{request.MethodKey} to {request.Target}: this runtime has stopped"));
+            activity?.Dispose();
+            return;
+        }
+
         var deadline = _timeProvider.GetTimestamp() + (long)(timeout.TotalSeconds * _timeProvider.TimestampFrequency);
         _pending[request.Id] = new PendingCall(request, completion, deadline, timeout, destination, activity);
     }
@@ -128,7 +136,14 @@ internal sealed class CallbackTable : IDisposable
         }
     }
 
-    public void Dispose() => _sweep.Dispose();
+    private volatile bool _disposed;
+
+    public void Dispose()
+    {
+        _disposed = true;
+        _sweep.Dispose();
+        FailAll(call => new SiloUnavailableException($"{call.Request.InterfaceName}.{call.Request.MethodKey} to {call.Request.Target}: this runtime has stopped"));
+    }
 
     internal sealed record PendingCall(Message Request, ResponseCompletion Completion, long Deadline, TimeSpan Timeout, SiloAddress? InitialDestination, Activity? Activity)
     {

@@ -9,7 +9,11 @@ namespace OrleansDist.Runtime.Calls;
 /// <summary>Runs one request against a target object (grain, system target or observer) and sends the response.</summary>
 internal static class IncomingCallInvoker
 {
-    public static async Task InvokeAsync(object target, Message message, MessageSerializer serializer, Action<Message> sendResponse, Action<Exception>? oneWayFailed)
+    /// <summary>
+    /// Runs the call. A result too big for <paramref name="maxMessageSize"/> is answered with an exception instead (a frame that
+    /// big would make the receiver close the connection).
+    /// </summary>
+    public static async Task InvokeAsync(object target, Message message, MessageSerializer serializer, int maxMessageSize, Action<Message> sendResponse, Action<Exception>? oneWayFailed)
     {
         Activity? activity = null;
         try
@@ -45,6 +49,12 @@ internal static class IncomingCallInvoker
             if (message.Direction == MessageDirection.Request)
             {
                 var body = method.ResultType is null ? ReadOnlyMemory<byte>.Empty : serializer.SerializeValue(result, method.ResultType);
+                if (body.Length > maxMessageSize - 4096)
+                {
+                    throw new InvalidOperationException(
+                        $"The result of {method.InterfaceType.Name}.{method.Method.Name} is {body.Length:N0} bytes, over MaxMessageSize; return it in smaller pieces");
+                }
+
                 sendResponse(message.CreateResponse(ResponseStatus.Success, body));
             }
         }

@@ -195,7 +195,7 @@ public sealed partial class ClusterClient : IClusterClient, IAsyncDisposable
             return;
         }
 
-        _ = Task.Run(() => IncomingCallInvoker.InvokeAsync(observer, message, Serializer, response => connection.TrySend(response), ex => LogObserverFailed(_logger, ex, message.Target)));
+        _ = Task.Run(() => IncomingCallInvoker.InvokeAsync(observer, message, Serializer, _messaging.MaxMessageSize, response => connection.TrySend(response), ex => LogObserverFailed(_logger, ex, message.Target)));
     }
 
     private void Send(Message message)
@@ -216,6 +216,12 @@ public sealed partial class ClusterClient : IClusterClient, IAsyncDisposable
             Task connected;
             lock (_lock)
             {
+                // the reconnect loop installs the connection and swaps the signal under this lock: look at both together
+                if (_connection is { IsOpen: true } open && open.TrySend(message))
+                {
+                    return;
+                }
+
                 connected = _connected.Task;
             }
 
@@ -271,6 +277,7 @@ public sealed partial class ClusterClient : IClusterClient, IAsyncDisposable
         {
             ObjectDisposedException.ThrowIf(client._disposed.IsCancellationRequested, client);
             var message = OutgoingCalls.CreateRequest(reference.GrainId, method, arguments, client.Serializer);
+            MessageCodec.CheckSize(message, client._messaging.MaxMessageSize);
             if (SystemTargetIds.IsSystemTarget(message.Target))
             {
                 message.Flags |= MessageFlags.SystemTarget;

@@ -11,6 +11,9 @@ namespace OrleansDist.Runtime.Directory;
 internal sealed class GrainDirectory : IRemoteGrainDirectory
 {
     private const int MaxHops = 2;
+
+    /// <summary>Past this many cached addresses the cache starts over: a lookup is cheap, unbounded memory is not.</summary>
+    private const int MaxCacheSize = 200_000;
     private readonly Dictionary<GrainId, GrainAddress> _partition = [];
     private readonly ConcurrentDictionary<GrainId, GrainAddress> _cache = new();
     private readonly SiloAddress _localSilo;
@@ -55,6 +58,24 @@ internal sealed class GrainDirectory : IRemoteGrainDirectory
 
     public void Invalidate(GrainId grainId) => _cache.TryRemove(grainId, out _);
 
+    public void UpdateCache(GrainAddress address)
+    {
+        if (!_membership.IsKnownDead(address.Silo))
+        {
+            Cache(address);
+        }
+    }
+
+    private void Cache(GrainAddress address)
+    {
+        if (_cache.Count >= MaxCacheSize)
+        {
+            _cache.Clear();
+        }
+
+        _cache[address.GrainId] = address;
+    }
+
     public void InvalidateSilo(SiloAddress silo)
     {
         foreach (var (id, address) in _cache)
@@ -79,7 +100,7 @@ internal sealed class GrainDirectory : IRemoteGrainDirectory
             winner = await _remote(owner).RegisterAsync(address, hopCount + 1).ConfigureAwait(false);
         }
 
-        _cache[address.GrainId] = winner;
+        Cache(winner);
         return winner;
     }
 
@@ -101,7 +122,7 @@ internal sealed class GrainDirectory : IRemoteGrainDirectory
 
         if (found is not null)
         {
-            _cache[grainId] = found;
+            Cache(found);
         }
 
         return found;
@@ -189,18 +210,30 @@ internal sealed class GrainDirectory : IRemoteGrainDirectory
         return id => !Equals(oldRing.GetOwner(id), newRing.GetOwner(id));
     }
 
-    /// <summary>Drops partition entries this silo no longer owns (their silos re-register them with the new owner).</summary>
-    public void DropForeignEntries()
+    /// <summary>
+    /// Hands partition entries this silo no longer owns (a silo joined) to their new owners, so lookups there find them at
+    /// once instead of creating a second activation before the hosts re-register.
+    /// </summary>
+    public void HandOffForeignEntries()
     {
+        List<(SiloAddress Owner, GrainAddress Entry)> moved = [];
         lock (_partition)
         {
-            foreach (var id in _partition.Keys.ToArray())
+            foreach (var (id, entry) in _partition.ToArray())
             {
-                if (!GetOwner(id).Equals(_localSilo))
+                var owner = GetOwner(id);
+                if (!owner.Equals(_localSilo))
                 {
                     _partition.Remove(id);
+                    moved.Add((owner, entry));
                 }
             }
+        }
+
+        foreach (var (owner, entry) in moved)
+        {
+            // MaxHops: the new owner stores it even if it has not adopted the new ring yet
+            _ = _remote(owner).RegisterAsync(entry, MaxHops).ContinueWith(static _ => { }, TaskScheduler.Default);
         }
     }
 }

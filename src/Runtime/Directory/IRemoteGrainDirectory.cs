@@ -13,6 +13,10 @@ public interface IRemoteGrainDirectory : ISystemTarget
     /// <summary>Removes the entry only if it still points to this activation.</summary>
     Task UnregisterAsync(GrainAddress address, int hopCount);
 
+    /// <summary>Tells a silo whose cache sent a call to the wrong place where the grain really is.</summary>
+    [OrleansDist.Concurrency.OneWay]
+    void UpdateCache(GrainAddress address);
+
     /// <summary>Points a client's observer id at its current gateway (last writer wins: the client moved).</summary>
     Task SetClientGatewayAsync(GrainAddress address, int hopCount);
 }

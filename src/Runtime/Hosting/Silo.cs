@@ -207,8 +207,8 @@ public sealed partial class Silo : IAsyncDisposable
             LogShutdownStepFailed(_logger, "Dead", ex.Message);
         }
 
-        // let responses already queued reach their callers before the connections go
-        await Task.Delay(TimeSpan.FromMilliseconds(100), _time, CancellationToken.None).ConfigureAwait(false);
+        // let queued responses reach their callers, and the other silos read our Dead row, before the connections go
+        await Task.Delay(TimeSpan.FromMilliseconds(500), _time, CancellationToken.None).ConfigureAwait(false);
         _runtime.DisconnectClients("silo stopped");
         await DisposeTransportAsync().ConfigureAwait(false);
         LogStopped(_logger, SiloName);
@@ -228,12 +228,13 @@ public sealed partial class Silo : IAsyncDisposable
             await _agent.StopLoopsAsync().ConfigureAwait(false);
         }
 
-        _runtime?.DisconnectClients("silo killed");
+        // listeners first, so nobody reconnects to a silo that is going away
         if (_gatewayListener is not null)
         {
             await _gatewayListener.DisposeAsync().ConfigureAwait(false);
         }
 
+        _runtime?.DisconnectClients("silo killed");
         await DisposeTransportAsync().ConfigureAwait(false);
         _stoppedSource.TrySetResult();
     }
@@ -247,6 +248,8 @@ public sealed partial class Silo : IAsyncDisposable
 
         if (_runtime is not null)
         {
+            _runtime.StopTimers();
+            _runtime.AbortInboundConnections("silo stopped");
             _runtime.Connections.AbortAll("silo stopped");
             _runtime.Callbacks.FailAll(call => new SiloUnavailableException($"silo {SiloName} stopped before {call.Request.InterfaceName}.{call.Request.MethodKey} completed"));
             _runtime.Callbacks.Dispose();

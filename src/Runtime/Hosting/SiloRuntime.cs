@@ -22,6 +22,9 @@ internal sealed partial class SiloRuntime : IGrainCallInvoker, IGrainReferenceAc
 {
     private readonly ConcurrentDictionary<string, object> _systemTargets = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Connection> _clients = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<Connection, byte> _inbound = new();
+    private readonly ConcurrentDictionary<(string Client, long Id), ClientCallInFlight> _clientCallsInFlight = new();
+    private readonly ITimer _clientCallSweep;
     private readonly MessagingOptions _messaging;
     private readonly ILogger _logger;
     private readonly string _clusterId;
@@ -42,6 +45,8 @@ internal sealed partial class SiloRuntime : IGrainCallInvoker, IGrainReferenceAc
         Callbacks = new CallbackTable(timeProvider, messaging.ResponseTimeout);
         GrainFactory = new GrainFactory(this, null);
         _placement = new PlacementDirector(localSilo);
+        var sweep = TimeSpan.FromTicks(Math.Max(messaging.ResponseTimeout.Ticks, TimeSpan.FromSeconds(1).Ticks));
+        _clientCallSweep = timeProvider.CreateTimer(_ => ForgetExpiredClientCalls(), null, sweep, sweep);
         Connections = new SiloConnectionManager(
             () => new Handshake(ConnectionRole.Silo, clusterId, LocalSilo.ToString(), SiloName),
             ValidateSiloPeer,
@@ -52,6 +57,8 @@ internal sealed partial class SiloRuntime : IGrainCallInvoker, IGrainReferenceAc
     }
 
     public SiloAddress LocalSilo { get; }
+
+    public int MaxMessageSize => _messaging.MaxMessageSize;
 
     public string SiloName { get; }
 
@@ -94,6 +101,7 @@ internal sealed partial class SiloRuntime : IGrainCallInvoker, IGrainReferenceAc
     public object? Invoke(GrainReference reference, MethodDescriptor method, object?[]? arguments)
     {
         var message = OutgoingCalls.CreateRequest(reference.GrainId, method, arguments, Serializer);
+        MessageCodec.CheckSize(message, _messaging.MaxMessageSize);
         message.SendingSilo = LocalSilo;
         var isSystem = SystemTargetIds.IsSystemTarget(message.Target);
         if (isSystem)
@@ -228,9 +236,17 @@ internal sealed partial class SiloRuntime : IGrainCallInvoker, IGrainReferenceAc
             return;
         }
 
-        if (message.Direction != MessageDirection.Response && message.SendingClient is null && message.Id != 0 && message.SendingSilo == LocalSilo)
+        if (message.Direction == MessageDirection.Request && message.SendingSilo == LocalSilo)
         {
-            Callbacks.SetDestination(message.Id, silo);
+            if (message.SendingClient is { } client)
+            {
+                // a client's call leaving its gateway: if that silo dies, the gateway answers for it (the client cannot know)
+                _clientCallsInFlight[(client, message.Id)] = new ClientCallInFlight(silo, message, TimeProvider.GetTimestamp());
+            }
+            else
+            {
+                Callbacks.SetDestination(message.Id, silo);
+            }
         }
 
         RuntimeTelemetry.MessagesSent.Add(1);
@@ -258,6 +274,7 @@ internal sealed partial class SiloRuntime : IGrainCallInvoker, IGrainReferenceAc
         {
             if (response.SendingClient is { } clientId)
             {
+                _clientCallsInFlight.TryRemove((clientId, response.Id), out _);
                 if (!_clients.TryGetValue(clientId, out var connection) || !connection.TrySend(response))
                 {
                     LogClientGone(_logger, clientId, response.ToString());
@@ -334,7 +351,23 @@ internal sealed partial class SiloRuntime : IGrainCallInvoker, IGrainReferenceAc
         return ValidateSiloPeer(remote);
     }
 
-    public void OnSiloConnectionAccepted(Connection connection) => connection.Start(OnSiloMessage);
+    public void OnSiloConnectionAccepted(Connection connection)
+    {
+        _inbound[connection] = 0;
+        _ = connection.Closed.ContinueWith(_ => _inbound.TryRemove(connection, out byte _), TaskScheduler.Default);
+        connection.Start(OnSiloMessage);
+    }
+
+    public void StopTimers() => _clientCallSweep.Dispose();
+
+    /// <summary>Drops the connections other silos opened to us (a killed silo must not go on running their requests).</summary>
+    public void AbortInboundConnections(string reason)
+    {
+        foreach (var connection in _inbound.Keys)
+        {
+            connection.Abort(reason);
+        }
+    }
 
     private void OnSiloMessage(Connection connection, Message message)
     {
@@ -380,7 +413,7 @@ internal sealed partial class SiloRuntime : IGrainCallInvoker, IGrainReferenceAc
             return;
         }
 
-        _ = IncomingCallInvoker.InvokeAsync(systemTarget, message, Serializer, RouteResponse, ex => LogSystemTargetFailed(_logger, ex, message.Target.Type));
+        _ = IncomingCallInvoker.InvokeAsync(systemTarget, message, Serializer, MaxMessageSize, RouteResponse, ex => LogSystemTargetFailed(_logger, ex, message.Target.Type));
     }
 
     // ---- gateway: clients ----
@@ -486,6 +519,7 @@ internal sealed partial class SiloRuntime : IGrainCallInvoker, IGrainReferenceAc
             {
                 Connections.Disconnect(silo, "silo declared dead");
                 Callbacks.FailCallsTo(silo, $"silo {entry.SiloName} ({silo}) was declared dead");
+                FailClientCallsTo(silo, $"silo {entry.SiloName} ({silo}) was declared dead");
             }
         }
 
@@ -500,7 +534,7 @@ internal sealed partial class SiloRuntime : IGrainCallInvoker, IGrainReferenceAc
             }
         }
 
-        Directory.DropForeignEntries();
+        Directory.HandOffForeignEntries();
     }
 
     /// <summary>
@@ -516,6 +550,33 @@ internal sealed partial class SiloRuntime : IGrainCallInvoker, IGrainReferenceAc
     private Func<TimeSpan> _secondHandoffDelay = () => TimeSpan.FromSeconds(2);
 
     public void SetHandoffDelay(TimeSpan delay) => _secondHandoffDelay = () => delay;
+
+    private void FailClientCallsTo(SiloAddress silo, string reason)
+    {
+        foreach (var (key, call) in _clientCallsInFlight)
+        {
+            if (call.Destination.Equals(silo) && _clientCallsInFlight.TryRemove(key, out _))
+            {
+                RejectRequest(call.Request, ResponseStatus.SiloUnavailable, $"{call.Request.InterfaceName}.{call.Request.MethodKey} to {call.Request.Target}: {reason}; the call may be retried");
+            }
+        }
+    }
+
+    /// <summary>Forgets client calls older than the response timeout: their clients have given up on them.</summary>
+    private void ForgetExpiredClientCalls()
+    {
+        var expiry = (long)(_messaging.ResponseTimeout.TotalSeconds * TimeProvider.TimestampFrequency);
+        var now = TimeProvider.GetTimestamp();
+        foreach (var (key, call) in _clientCallsInFlight)
+        {
+            if (now - call.SentAt > expiry)
+            {
+                _clientCallsInFlight.TryRemove(key, out _);
+            }
+        }
+    }
+
+    private sealed record ClientCallInFlight(SiloAddress Destination, Message Request, long SentAt);
 
     public void DisconnectClients(string reason)
     {

@@ -5,3 +5,6 @@ namespace OrleansDist.Runtime.Membership;
 /// is a directory. Start-up stops with this message instead of retrying forever.
 /// </summary>
 public sealed class FatalMembershipTableException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>The membership table says this silo is dead: it must stop, and cannot write its row any more.</summary>
+public sealed class SiloDeclaredDeadException(string message) : Exception(message);

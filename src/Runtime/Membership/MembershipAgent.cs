@@ -152,6 +152,19 @@ internal sealed class MembershipAgent : IMembershipProbe, IAsyncDisposable
         }
     }
 
+    private async Task<bool> AnswersPingAsync(SiloAddress silo, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _probe(silo).PingAsync().WaitAsync(_options.ProbeTimeout, _time, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
     private async Task<bool> TryDeclareDeadAsync(MembershipEntry entry, string etag, TableVersion version, string reason, CancellationToken cancellationToken)
     {
         var dead = entry.Copy();
@@ -204,7 +217,7 @@ internal sealed class MembershipAgent : IMembershipProbe, IAsyncDisposable
                     if (existing.Entry.Status == SiloStatus.Dead && status != SiloStatus.Dead)
                     {
                         ReportSelfDead();
-                        throw new OperationCanceledException("this silo was declared dead");
+                        throw new SiloDeclaredDeadException($"silo {_self.SiloAddress} was declared dead by the cluster; it cannot become {status}");
                     }
                 }
 
@@ -296,9 +309,10 @@ internal sealed class MembershipAgent : IMembershipProbe, IAsyncDisposable
                 {
                     reason = "a newer process runs on the same endpoint";
                 }
-                else if (now - entry.IAmAliveTime > _options.IAmAliveExpiry)
+                else if (now - entry.IAmAliveTime > _options.IAmAliveExpiry && !await AnswersPingAsync(entry.SiloAddress, cancellationToken).ConfigureAwait(false))
                 {
-                    reason = $"no IAmAlive for {(now - entry.IAmAliveTime).TotalSeconds:0} s";
+                    // a stale heartbeat alone proves nothing (the table may have been down, clocks may differ): the silo must also not answer
+                    reason = $"no IAmAlive for {(now - entry.IAmAliveTime).TotalSeconds:0} s and no answer to a probe";
                 }
 
                 if (reason is not null)
@@ -497,7 +511,7 @@ internal sealed class MembershipAgent : IMembershipProbe, IAsyncDisposable
 
                 return result;
             }
-            catch (Exception ex) when (ex is not FatalMembershipTableException && (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
+            catch (Exception ex) when (ex is not FatalMembershipTableException and not SiloDeclaredDeadException && (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
             {
                 failures++;
                 if ((failures & (failures - 1)) == 0)

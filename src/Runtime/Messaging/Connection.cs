@@ -226,7 +226,18 @@ internal sealed class Connection
             {
                 while (reader.TryRead(out var message))
                 {
-                    MessageCodec.Write(_writer, message);
+                    try
+                    {
+                        MessageCodec.CheckSize(message, _maxMessageSize);
+                        MessageCodec.Write(_writer, message);
+                    }
+                    catch (ArgumentException ex)
+                    {
+                        // senders check sizes first; a message that still cannot be framed is dropped alone
+                        MessagingLog.Undeliverable(_logger, message.ToString(), ex.Message);
+                        continue;
+                    }
+
                     if (_writer.UnflushedBytes > 256 * 1024)
                     {
                         break;

@@ -53,6 +53,36 @@ internal static class MessageCodec
         }
     }
 
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/> when the message cannot travel: a header string over 65,534 bytes, or a frame over
+    /// <paramref name="maxMessageSize"/> (which the receiver would answer by closing the connection, failing everyone's calls).
+    /// </summary>
+    public static void CheckSize(Message message, int maxMessageSize)
+    {
+        var strings = new[] { message.Target.Type, message.Target.Key, message.InterfaceName, message.MethodKey, message.SendingClient, message.PlacementSiloName, message.TraceParent, message.TraceState };
+        var headerSize = 64;
+        foreach (var value in strings)
+        {
+            var size = value is null ? 0 : Encoding.UTF8.GetByteCount(value);
+            if (size >= NullString)
+            {
+                throw new ArgumentException($"{DescribeForSize(message)}: a header field of {size} bytes is over the 65,534-byte limit (is the grain key that long?)");
+            }
+
+            headerSize += 2 + size;
+        }
+
+        var total = (long)headerSize + 128 + message.Body.Length;
+        if (total > maxMessageSize)
+        {
+            throw new ArgumentException(
+                $"{DescribeForSize(message)}: the message would be {total:N0} bytes, over MaxMessageSize ({maxMessageSize:N0} bytes); send the data in smaller pieces or raise MessagingOptions.MaxMessageSize on every silo and client");
+        }
+    }
+
+    private static string DescribeForSize(Message message) =>
+        message.Direction == MessageDirection.Response ? $"The response to call #{message.Id}" : $"{message.InterfaceName}.{message.MethodKey} to {message.Target.Type}";
+
     /// <summary>Reads the frame length if the buffer holds at least the prefix.</summary>
     public static bool TryReadLength(in ReadOnlySequence<byte> buffer, out int length)
     {

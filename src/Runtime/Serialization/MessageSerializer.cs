@@ -120,22 +120,22 @@ internal sealed class MessageSerializer
             return new GrainCallException("unknown", "The remote side sent an empty exception", null);
         }
 
-        var type = Type.GetType(payload.AssemblyQualifiedType, throwOnError: false);
-        if (type is not null && typeof(Exception).IsAssignableFrom(type) && type.GetConstructor([typeof(string)]) is not null)
+        try
         {
-            try
+            var type = Type.GetType(payload.AssemblyQualifiedType ?? "", throwOnError: false);
+            if (type is not null && typeof(Exception).IsAssignableFrom(type) && !type.IsAbstract && type.GetConstructor([typeof(string)]) is not null)
             {
                 var exception = (Exception)Activator.CreateInstance(type, payload.Message)!;
                 exception.Data["RemoteStackTrace"] = payload.StackTrace;
                 return exception;
             }
-            catch (System.Reflection.TargetInvocationException)
-            {
-                // fall through to the generic carrier below
-            }
+        }
+        catch (Exception)
+        {
+            // an unloadable or unconstructible type (bad assembly name, throwing constructor): the generic carrier below
         }
 
-        return new GrainCallException(payload.Type, payload.Message, payload.StackTrace);
+        return new GrainCallException(payload.Type ?? "unknown", payload.Message ?? "", payload.StackTrace);
     }
 
     private static ArrayBufferWriter<byte> RentBuffer()
@@ -145,5 +145,5 @@ internal sealed class MessageSerializer
         return buffer;
     }
 
-    private sealed record ExceptionPayload(string AssemblyQualifiedType, string Type, string Message, string? StackTrace);
+    private sealed record ExceptionPayload(string? AssemblyQualifiedType, string? Type, string? Message, string? StackTrace);
 }

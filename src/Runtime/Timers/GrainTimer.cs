@@ -51,6 +51,9 @@ internal sealed class GrainTimer : IGrainTimer
         _activation.EnqueueTimerTick(this);
     }
 
+    /// <summary>The activation could not take the tick (it is going away): let the next one through.</summary>
+    internal void OnTickDropped() => Volatile.Write(ref _tickPending, 0);
+
     internal async Task TickAsync()
     {
         try

@@ -84,3 +84,10 @@ public interface IRelayGrain : IGrainWithStringKey
     /// <summary>Calls an echo grain pinned on another silo.</summary>
     Task<int> Relay(long echoKey, int value);
 }
+
+public interface ISlowStartGrain : IGrainWithStringKey
+{
+    Task<int> TimerTicks();
+
+    Task<bool> Ping();
+}

@@ -148,3 +148,32 @@ public sealed class RelayGrain : Grain, IRelayGrain
 {
     public Task<int> Relay(long echoKey, int value) => GrainFactory.GetGrain<IEchoGrain>(echoKey).Echo(value);
 }
+
+/// <summary>Starts a timer in OnActivateAsync and takes its time activating.</summary>
+public sealed class SlowStartGrain : Grain, ISlowStartGrain
+{
+    public static int Activations;
+    public static int Deactivations;
+    private int _ticks;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref Activations);
+        RegisterGrainTimer(() =>
+        {
+            _ticks++;
+            return Task.CompletedTask;
+        }, TimeSpan.Zero, TimeSpan.FromMilliseconds(50));
+        await Task.Delay(GetPrimaryKeyString().StartsWith("slow", StringComparison.Ordinal) ? 800 : 0, cancellationToken);
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref Deactivations);
+        return Task.CompletedTask;
+    }
+
+    public Task<int> TimerTicks() => Task.FromResult(_ticks);
+
+    public Task<bool> Ping() => Task.FromResult(true);
+}
