@@ -10,7 +10,7 @@ namespace OrleansDist.AdoNet.Membership;
 /// See <see cref="SqlMembershipTable"/> for the compare-and-swap and the etag scheme. Connection failures raise
 /// <see cref="InvalidOperationException"/> naming host and port; retrying is the caller's business.
 /// </summary>
-public sealed class PostgresMembershipTable : IMembershipTable, IDisposable, IAsyncDisposable
+public sealed class PostgresMembershipTable : SqlMembershipTable, IDisposable, IAsyncDisposable
 {
     internal static readonly string[] Ddl =
     [
@@ -41,31 +41,19 @@ public sealed class PostgresMembershipTable : IMembershipTable, IDisposable, IAs
     ];
 
     private readonly PostgresDatabase _db;
-    private readonly SqlMembershipTable _table;
 
     /// <param name="connectionString">An Npgsql connection string, e.g. <c>Host=127.0.0.1;Port=5432;Username=app;Password=...;Database=orleans</c>.</param>
     /// <param name="clusterId">The cluster (DeploymentId) whose rows this instance reads and writes.</param>
     public PostgresMembershipTable(string connectionString, string clusterId, ILogger logger)
+        : this(new PostgresDatabase(connectionString, logger), clusterId, logger)
     {
-        _db = new PostgresDatabase(connectionString, logger);
-        _table = new SqlMembershipTable(_db, clusterId, logger, Ddl);
     }
 
-    public string ClusterId => _table.ClusterId;
-
-    public Task InitializeMembershipTable(bool tryInitTableVersion, CancellationToken cancellationToken) => _table.InitializeMembershipTable(tryInitTableVersion, cancellationToken);
-
-    public Task<MembershipTableData> ReadAll(CancellationToken cancellationToken) => _table.ReadAll(cancellationToken);
-
-    public Task<bool> InsertRow(MembershipEntry entry, TableVersion newVersion, CancellationToken cancellationToken) => _table.InsertRow(entry, newVersion, cancellationToken);
-
-    public Task<bool> UpdateRow(MembershipEntry entry, string etag, TableVersion newVersion, CancellationToken cancellationToken) => _table.UpdateRow(entry, etag, newVersion, cancellationToken);
-
-    public Task UpdateIAmAlive(MembershipEntry entry, CancellationToken cancellationToken) => _table.UpdateIAmAlive(entry, cancellationToken);
-
-    public Task CleanupDefunctSiloEntries(DateTimeOffset beforeDate, CancellationToken cancellationToken) => _table.CleanupDefunctSiloEntries(beforeDate, cancellationToken);
-
-    public Task DeleteMembershipTableEntries(CancellationToken cancellationToken) => _table.DeleteMembershipTableEntries(cancellationToken);
+    private PostgresMembershipTable(PostgresDatabase db, string clusterId, ILogger logger)
+        : base(db, clusterId, logger, Ddl)
+    {
+        _db = db;
+    }
 
     public void Dispose() => _db.Dispose();
 

@@ -21,10 +21,10 @@ namespace OrleansDist.AdoNet.Membership;
 /// concurrent status change or suspicion vote fail.</para>
 /// <para>SuspectTimes: <c>silo,utcTicks|silo,utcTicks</c> with silo in <see cref="SiloAddress"/> text form; NULL when empty.</para>
 /// </remarks>
-internal sealed class SqlMembershipTable
+public abstract class SqlMembershipTable : IMembershipTable
 {
-    public const string Component = "Membership";
-    public const int SchemaVersion = 1;
+    internal const string Component = "Membership";
+    internal const int SchemaVersion = 1;
 
     private readonly IAdoNetDatabase _db;
     private readonly string _clusterId;
@@ -32,7 +32,7 @@ internal sealed class SqlMembershipTable
     private readonly IReadOnlyList<string> _ddl;
     private volatile bool _schemaReady;
 
-    public SqlMembershipTable(IAdoNetDatabase db, string clusterId, ILogger logger, IReadOnlyList<string> ddl)
+    private protected SqlMembershipTable(IAdoNetDatabase db, string clusterId, ILogger logger, IReadOnlyList<string> ddl)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(clusterId);
         _db = db;

@@ -9,7 +9,7 @@ namespace OrleansDist.AdoNet.Membership;
 /// 5 s busy timeout, writes in <c>BEGIN IMMEDIATE</c> transactions, retries while busy). The schema is created on first use.
 /// See <see cref="SqlMembershipTable"/> for the tables, the compare-and-swap and the etag scheme.
 /// </summary>
-public sealed class SqliteMembershipTable : IMembershipTable, IDisposable
+public sealed class SqliteMembershipTable : SqlMembershipTable, IDisposable
 {
     internal static readonly string[] Ddl =
     [
@@ -40,34 +40,22 @@ public sealed class SqliteMembershipTable : IMembershipTable, IDisposable
     ];
 
     private readonly SqliteDatabase _db;
-    private readonly SqlMembershipTable _table;
 
     /// <param name="pathOrConnectionString">A file path (its directory is created if missing) or a Microsoft.Data.Sqlite connection string.</param>
     /// <param name="clusterId">The cluster (DeploymentId) whose rows this instance reads and writes.</param>
     public SqliteMembershipTable(string pathOrConnectionString, string clusterId, ILogger logger)
+        : this(new SqliteDatabase(pathOrConnectionString, logger), clusterId, logger)
     {
-        _db = new SqliteDatabase(pathOrConnectionString, logger);
-        _table = new SqlMembershipTable(_db, clusterId, logger, Ddl);
+    }
+
+    private SqliteMembershipTable(SqliteDatabase db, string clusterId, ILogger logger)
+        : base(db, clusterId, logger, Ddl)
+    {
+        _db = db;
     }
 
     /// <summary>Full path of the database file.</summary>
     public string FilePath => _db.FilePath;
-
-    public string ClusterId => _table.ClusterId;
-
-    public Task InitializeMembershipTable(bool tryInitTableVersion, CancellationToken cancellationToken) => _table.InitializeMembershipTable(tryInitTableVersion, cancellationToken);
-
-    public Task<MembershipTableData> ReadAll(CancellationToken cancellationToken) => _table.ReadAll(cancellationToken);
-
-    public Task<bool> InsertRow(MembershipEntry entry, TableVersion newVersion, CancellationToken cancellationToken) => _table.InsertRow(entry, newVersion, cancellationToken);
-
-    public Task<bool> UpdateRow(MembershipEntry entry, string etag, TableVersion newVersion, CancellationToken cancellationToken) => _table.UpdateRow(entry, etag, newVersion, cancellationToken);
-
-    public Task UpdateIAmAlive(MembershipEntry entry, CancellationToken cancellationToken) => _table.UpdateIAmAlive(entry, cancellationToken);
-
-    public Task CleanupDefunctSiloEntries(DateTimeOffset beforeDate, CancellationToken cancellationToken) => _table.CleanupDefunctSiloEntries(beforeDate, cancellationToken);
-
-    public Task DeleteMembershipTableEntries(CancellationToken cancellationToken) => _table.DeleteMembershipTableEntries(cancellationToken);
 
     public void Dispose() => _db.Dispose();
 }

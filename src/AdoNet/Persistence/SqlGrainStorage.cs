@@ -18,10 +18,10 @@ namespace OrleansDist.AdoNet.Persistence;
 /// etag from before the clear cannot overwrite it. Conflicts throw <see cref="InconsistentStateException"/> carrying the stored etag (null when
 /// there is no row).
 /// </remarks>
-internal sealed class SqlGrainStorage
+public abstract class SqlGrainStorage : IGrainStorage
 {
-    public const string Component = "GrainStorage";
-    public const int SchemaVersion = 1;
+    internal const string Component = "GrainStorage";
+    internal const int SchemaVersion = 1;
 
     private const string KeyCondition = "ServiceId = @serviceId AND GrainType = @grainType AND GrainKey = @grainKey AND StateName = @stateName";
 
@@ -31,7 +31,7 @@ internal sealed class SqlGrainStorage
     private readonly IReadOnlyList<string> _ddl;
     private volatile bool _schemaReady;
 
-    public SqlGrainStorage(IAdoNetDatabase db, string serviceId, ILogger logger, IReadOnlyList<string> ddl)
+    private protected SqlGrainStorage(IAdoNetDatabase db, string serviceId, ILogger logger, IReadOnlyList<string> ddl)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(serviceId);
         _db = db;

@@ -8,7 +8,7 @@ namespace OrleansDist.AdoNet.Persistence;
 /// Grain storage of one service in a SQLite file (shareable by several processes on one machine). The schema is created on
 /// first use. See <see cref="SqlGrainStorage"/> for the table and the etag rules.
 /// </summary>
-public sealed class SqliteGrainStorage : IGrainStorage, IDisposable
+public sealed class SqliteGrainStorage : SqlGrainStorage, IDisposable
 {
     internal static readonly string[] Ddl =
     [
@@ -27,31 +27,21 @@ public sealed class SqliteGrainStorage : IGrainStorage, IDisposable
     ];
 
     private readonly SqliteDatabase _db;
-    private readonly SqlGrainStorage _storage;
 
     /// <param name="pathOrConnectionString">A file path (its directory is created if missing) or a Microsoft.Data.Sqlite connection string.</param>
     /// <param name="serviceId">States are keyed by this (ClusterOptions.ServiceId), so several services can share a file.</param>
     public SqliteGrainStorage(string pathOrConnectionString, string serviceId, ILogger logger)
+        : this(new SqliteDatabase(pathOrConnectionString, logger), serviceId, logger)
     {
-        _db = new SqliteDatabase(pathOrConnectionString, logger);
-        _storage = new SqlGrainStorage(_db, serviceId, logger, Ddl);
+    }
+
+    private SqliteGrainStorage(SqliteDatabase db, string serviceId, ILogger logger)
+        : base(db, serviceId, logger, Ddl)
+    {
+        _db = db;
     }
 
     public string FilePath => _db.FilePath;
-
-    public string ServiceId => _storage.ServiceId;
-
-    /// <summary>Creates the schema now (it is otherwise created on first use). Idempotent.</summary>
-    public Task InitializeAsync(CancellationToken cancellationToken) => _storage.InitializeAsync(cancellationToken);
-
-    public Task ReadStateAsync<TState>(string stateName, GrainId grainId, IGrainState<TState> grainState, CancellationToken cancellationToken) =>
-        _storage.ReadStateAsync(stateName, grainId, grainState, cancellationToken);
-
-    public Task WriteStateAsync<TState>(string stateName, GrainId grainId, IGrainState<TState> grainState, CancellationToken cancellationToken) =>
-        _storage.WriteStateAsync(stateName, grainId, grainState, cancellationToken);
-
-    public Task ClearStateAsync<TState>(string stateName, GrainId grainId, IGrainState<TState> grainState, CancellationToken cancellationToken) =>
-        _storage.ClearStateAsync(stateName, grainId, grainState, cancellationToken);
 
     public void Dispose() => _db.Dispose();
 }
