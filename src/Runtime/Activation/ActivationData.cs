@@ -224,7 +224,7 @@ internal sealed class ActivationData : IGrainContext
         for (var i = 0; i < parameters.Length; i++)
         {
             var parameter = parameters[i];
-            var stateAttribute = parameter.GetCustomAttribute<PersistentStateAttribute>();
+            var stateAttribute = ClassInfo.StateAttributes[i];
             if (stateAttribute is not null)
             {
                 var storageName = stateAttribute.StorageName ?? GrainStorageNames.Default;
@@ -255,6 +255,9 @@ internal sealed class ActivationData : IGrainContext
         return Grain.CreateWithContext<Grain>(this, () => (Grain)ClassInfo.Constructor.Invoke(arguments));
     }
 
+    /// <summary>Calls to a reentrant grain interleave; timer ticks only when their options say so.</summary>
+    private bool Interleaves(WorkItem item) => item.Interleave || (ClassInfo.IsReentrant && item.Message is not null);
+
     private void PumpLocked()
     {
         if (State != ActivationState.Valid)
@@ -265,7 +268,7 @@ internal sealed class ActivationData : IGrainContext
         while (_waiting.Count > 0)
         {
             var next = _waiting.Peek();
-            var interleaves = next.Interleave || (ClassInfo.IsReentrant && next.Message is not null);
+            var interleaves = Interleaves(next);
             var canRun = _running == 0 || (interleaves && !_runningExclusive);
             if (!canRun)
             {
@@ -304,7 +307,7 @@ internal sealed class ActivationData : IGrainContext
 
     private void OnTurnEnded(WorkItem item)
     {
-        var interleaved = item.Interleave || (ClassInfo.IsReentrant && item.Message is not null);
+        var interleaved = Interleaves(item);
         var finishDeactivation = false;
         lock (_lock)
         {

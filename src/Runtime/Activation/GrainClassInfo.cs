@@ -19,15 +19,13 @@ internal sealed class GrainClassInfo
         Constructor = classType.GetConstructors(BindingFlags.Public | BindingFlags.Instance).OrderByDescending(c => c.GetParameters().Length).FirstOrDefault()
             ?? throw new InvalidOperationException($"Grain class {classType.FullName} has no public constructor");
         Parameters = Constructor.GetParameters();
-        PersistentStates = [.. Parameters
-            .Select(p => (Parameter: p, Attribute: p.GetCustomAttribute<PersistentStateAttribute>()))
-            .Where(p => p.Attribute is not null)
-            .Select(p => (p.Parameter, p.Attribute!))];
-        foreach (var (parameter, _) in PersistentStates)
+        StateAttributes = [.. Parameters.Select(p => p.GetCustomAttribute<PersistentStateAttribute>())];
+        for (var i = 0; i < Parameters.Length; i++)
         {
-            if (!parameter.ParameterType.IsGenericType || parameter.ParameterType.GetGenericTypeDefinition() != typeof(IPersistentState<>))
+            var type = Parameters[i].ParameterType;
+            if (StateAttributes[i] is not null && (!type.IsGenericType || type.GetGenericTypeDefinition() != typeof(IPersistentState<>)))
             {
-                throw new InvalidOperationException($"{classType.Name}: [PersistentState] parameter '{parameter.Name}' must be of type IPersistentState<T>");
+                throw new InvalidOperationException($"{classType.Name}: [PersistentState] parameter '{Parameters[i].Name}' must be of type IPersistentState<T>");
             }
         }
     }
@@ -46,5 +44,6 @@ internal sealed class GrainClassInfo
 
     public ParameterInfo[] Parameters { get; }
 
-    public IReadOnlyList<(ParameterInfo Parameter, PersistentStateAttribute Attribute)> PersistentStates { get; }
+    /// <summary>The [PersistentState] of each constructor parameter (null for the others), read once per class.</summary>
+    public PersistentStateAttribute?[] StateAttributes { get; }
 }

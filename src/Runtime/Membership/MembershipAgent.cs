@@ -104,19 +104,8 @@ internal sealed class MembershipAgent : IMembershipProbe, IAsyncDisposable
         while (true)
         {
             var others = _snapshot.ActiveSilos.Where(s => !s.Equals(_self.SiloAddress)).ToList();
-            var failures = await Task.WhenAll(others.Select(async silo =>
-            {
-                try
-                {
-                    await _probe(silo).PingAsync().WaitAsync(_options.ProbeTimeout, _time, cancellationToken).ConfigureAwait(false);
-                    return ((SiloAddress Silo, string Reason)?)null;
-                }
-                catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-                {
-                    return (silo, ex.Message);
-                }
-            })).ConfigureAwait(false);
-            var unreachable = failures.Where(f => f is not null).Select(f => f!.Value).ToList();
+            var reasons = await Task.WhenAll(others.Select(silo => PingAsync(silo, cancellationToken))).ConfigureAwait(false);
+            var unreachable = others.Zip(reasons).Where(p => p.Second is not null).Select(p => (Silo: p.First, Reason: p.Second!)).ToList();
             if (unreachable.Count == 0)
             {
                 return;
@@ -152,16 +141,17 @@ internal sealed class MembershipAgent : IMembershipProbe, IAsyncDisposable
         }
     }
 
-    private async Task<bool> AnswersPingAsync(SiloAddress silo, CancellationToken cancellationToken)
+    /// <summary>One probe of a silo: null when it answered within the probe timeout, else why not.</summary>
+    private async Task<string?> PingAsync(SiloAddress silo, CancellationToken cancellationToken)
     {
         try
         {
             await _probe(silo).PingAsync().WaitAsync(_options.ProbeTimeout, _time, cancellationToken).ConfigureAwait(false);
-            return true;
+            return null;
         }
-        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            return false;
+            return ex.Message;
         }
     }
 
@@ -309,7 +299,7 @@ internal sealed class MembershipAgent : IMembershipProbe, IAsyncDisposable
                 {
                     reason = "a newer process runs on the same endpoint";
                 }
-                else if (now - entry.IAmAliveTime > _options.IAmAliveExpiry && !await AnswersPingAsync(entry.SiloAddress, cancellationToken).ConfigureAwait(false))
+                else if (now - entry.IAmAliveTime > _options.IAmAliveExpiry && await PingAsync(entry.SiloAddress, cancellationToken).ConfigureAwait(false) is not null)
                 {
                     // a stale heartbeat alone proves nothing (the table may have been down, clocks may differ): the silo must also not answer
                     reason = $"no IAmAlive for {(now - entry.IAmAliveTime).TotalSeconds:0} s and no answer to a probe";
@@ -395,23 +385,17 @@ internal sealed class MembershipAgent : IMembershipProbe, IAsyncDisposable
 
     private async Task ProbeAsync(SiloAddress target, CancellationToken cancellationToken)
     {
-        try
+        if (await PingAsync(target, cancellationToken).ConfigureAwait(false) is not { } reason)
         {
-            await _probe(target).PingAsync().WaitAsync(_options.ProbeTimeout, _time, cancellationToken).ConfigureAwait(false);
             _missedProbes[target] = 0;
+            return;
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+
+        var missed = _missedProbes.AddOrUpdate(target, 1, (_, n) => n + 1);
+        MembershipLog.ProbeFailed(_logger, target, missed, reason);
+        if (missed >= _options.NumMissedProbesLimit)
         {
-            throw;
-        }
-        catch (Exception ex)
-        {
-            var missed = _missedProbes.AddOrUpdate(target, 1, (_, n) => n + 1);
-            MembershipLog.ProbeFailed(_logger, target, missed, ex.Message);
-            if (missed >= _options.NumMissedProbesLimit)
-            {
-                await VoteSuspectAsync(target, cancellationToken).ConfigureAwait(false);
-            }
+            await VoteSuspectAsync(target, cancellationToken).ConfigureAwait(false);
         }
     }
 
