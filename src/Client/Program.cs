@@ -97,6 +97,8 @@ public static class Program
         root.Subcommands.Add(hello);
 
         root.Subcommands.Add(BuildRegisterCommand(common));
+        root.Subcommands.Add(Download.DownloadCommands.BuildDownload(common));
+        root.Subcommands.Add(Download.DownloadCommands.BuildExperiment(common));
         return root;
     }
 
@@ -139,7 +141,7 @@ public static class Program
     }
 
     /// <summary>Runs a command body, turning the expected failures into a message on stderr and an exit code.</summary>
-    private static async Task<int> Run(Func<Task> body)
+    internal static async Task<int> Run(Func<Task> body)
     {
         try
         {

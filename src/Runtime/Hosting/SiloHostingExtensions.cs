@@ -42,6 +42,7 @@ public static class SiloHostingExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<Runtime.Hosting.Silo>();
         services.AddSingleton<IGrainFactory>(sp => sp.GetRequiredService<Runtime.Hosting.Silo>().GrainFactory);
+        services.AddSingleton<OrleansDist.Membership.IClusterMembershipService, ClusterMembershipService>();
         services.AddHostedService<Runtime.Hosting.SiloHostedService>();
         configure(builder);
         return services;

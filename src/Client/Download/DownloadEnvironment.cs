@@ -1,0 +1,120 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OrleansDist.Hosting;
+using OrleansDist.LineServer;
+using OrleansDist.TestingHost;
+
+namespace OrleansDist.Client.Download;
+
+/// <summary>
+/// Where a download runs: a cluster (two in-process silos unless <c>--cluster</c>) and a line server (an in-process
+/// emulator unless <c>--server</c>). Disposing stops whatever was started here.
+/// </summary>
+internal sealed class DownloadEnvironment : IAsyncDisposable
+{
+    private readonly TestCluster? _embeddedCluster;
+    private readonly IAsyncDisposable? _externalClient;
+
+    private DownloadEnvironment(IClusterClient client, string server, string clusterDescription, TestCluster? embeddedCluster, IAsyncDisposable? externalClient, LineServerHost? embeddedServer)
+    {
+        Client = client;
+        Server = server;
+        ClusterDescription = clusterDescription;
+        _embeddedCluster = embeddedCluster;
+        _externalClient = externalClient;
+        EmbeddedServer = embeddedServer;
+    }
+
+    public IClusterClient Client { get; }
+
+    /// <summary>The line server's host:port as the silos reach it.</summary>
+    public string Server { get; }
+
+    public string ClusterDescription { get; }
+
+    public LineServerHost? EmbeddedServer { get; }
+
+    /// <summary>The in-process cluster, when there is one (tests kill its silos).</summary>
+    public TestCluster? EmbeddedCluster => _embeddedCluster;
+
+    public static async Task<DownloadEnvironment> StartAsync(DownloadSettings settings, CommonOptions.Settings common, TextWriter log, CancellationToken cancellationToken)
+    {
+        LineServerHost? server = null;
+        TestCluster? cluster = null;
+        IAsyncDisposable? external = null;
+        try
+        {
+            var serverEndpoint = settings.Server;
+            if (serverEndpoint is null)
+            {
+                server = new LineServerHost(new LineServerOptions
+                {
+                    Port = 0,
+                    BindAddress = "127.0.0.1",
+                    Lines = settings.Lines,
+                    Rate = settings.Rate,
+                });
+                await server.StartAsync(cancellationToken);
+                serverEndpoint = $"127.0.0.1:{server.EndPoint.Port}";
+                await log.WriteLineAsync($"Embedded line server on {serverEndpoint}: {settings.Lines} lines, {settings.Rate:0.##} lines/s per session");
+            }
+
+            if (settings.UseCluster)
+            {
+                var client = await ClusterAccess.ConnectAsync(common, cancellationToken);
+                external = client;
+                await log.WriteLineAsync($"Using the running cluster '{common.ClusterId}' ({common.MembershipDescription})");
+                return new DownloadEnvironment(client, serverEndpoint, $"cluster {common.ClusterId}", null, external, server);
+            }
+
+            var builder = new TestClusterBuilder(2);
+            builder.Options.ClusterId = "embedded";
+            cluster = builder
+                .ConfigureSilo(silo => silo.AddGrainAssembly(typeof(Grains.LineDownload.LineCollectionGrain).Assembly))
+                .ConfigureSilo(silo => silo.Services.AddLogging(logging => logging
+                    .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; })
+                    .AddFilter((category, level) => level >= LogLevel.Warning)))
+                .Build();
+            await cluster.DeployAsync(cancellationToken);
+            await log.WriteLineAsync($"Embedded cluster: {string.Join(", ", cluster.Silos.Select(s => $"{s.Name} ({s.SiloAddress})"))}");
+            return new DownloadEnvironment(cluster.Client, serverEndpoint, "embedded 2-silo cluster", cluster, null, server);
+        }
+        catch
+        {
+            if (cluster is not null)
+            {
+                await cluster.DisposeAsync();
+            }
+
+            if (external is not null)
+            {
+                await external.DisposeAsync();
+            }
+
+            if (server is not null)
+            {
+                await server.DisposeAsync();
+            }
+
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_externalClient is not null)
+        {
+            await _externalClient.DisposeAsync();
+        }
+
+        if (_embeddedCluster is not null)
+        {
+            await _embeddedCluster.DisposeAsync();
+        }
+
+        if (EmbeddedServer is not null)
+        {
+            await EmbeddedServer.DisposeAsync();
+        }
+    }
+}

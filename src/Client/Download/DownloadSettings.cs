@@ -1,0 +1,28 @@
+namespace OrleansDist.Client.Download;
+
+/// <summary>The options of <c>download</c> and <c>experiment download</c>, parsed and checked.</summary>
+internal sealed record DownloadSettings
+{
+    /// <summary>An outside line server (host:port); null starts the embedded emulator.</summary>
+    public string? Server { get; init; }
+
+    public bool UseCluster { get; init; }
+
+    public int Lines { get; init; } = 1000;
+
+    /// <summary>Lines/s per session of the embedded emulator.</summary>
+    public double Rate { get; init; } = 100;
+
+    public string Entry { get; init; } = "orleansdist@local";
+
+    public string[] SourceAddresses { get; init; } = [];
+
+    public int PipelineDepth { get; init; } = 4;
+
+    public bool ResetSession { get; init; } = true;
+
+    /// <summary>Longest one download may take before it is cancelled.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(30);
+
+    public string? JsonPath { get; init; }
+}

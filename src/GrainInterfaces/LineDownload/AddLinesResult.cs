@@ -1,0 +1,7 @@
+namespace OrleansDist.GrainInterfaces.LineDownload;
+
+/// <param name="Accepted">How many of the lines sent were new to the collection.</param>
+/// <param name="Collected">Distinct lines the collection holds now.</param>
+/// <param name="CollectedBitmap">Bit n set = line n is held: fetchers drop those at the edge.</param>
+/// <param name="Stop">The download is complete (or cancelled): the fetcher stops asking for lines.</param>
+public sealed record AddLinesResult(int Accepted, int Collected, byte[] CollectedBitmap, bool Stop);

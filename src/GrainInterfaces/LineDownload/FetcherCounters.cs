@@ -1,0 +1,33 @@
+namespace OrleansDist.GrainInterfaces.LineDownload;
+
+/// <summary>What one fetcher did since its previous report (deltas, so a restarted fetcher adds to its totals).</summary>
+public sealed record FetcherCounters
+{
+    public long Requests { get; init; }
+
+    /// <summary>Replies carrying a line (new or not).</summary>
+    public long LinesReceived { get; init; }
+
+    /// <summary>Lines dropped at the fetcher because it knew the collection had them.</summary>
+    public long Duplicates { get; init; }
+
+    /// <summary><c>-1</c> replies (over the server's rate limit).</summary>
+    public long MinusOneReplies { get; init; }
+
+    public long Reconnects { get; init; }
+
+    public long MalformedReplies { get; init; }
+
+    /// <summary>The fetcher's silo, source address and connection state at the time of the report.</summary>
+    public string Silo { get; init; } = "";
+
+    public string SourceAddress { get; init; } = "";
+
+    /// <summary>True while the fetcher has a working connection to the line server.</summary>
+    public bool Connected { get; init; }
+
+    /// <summary>The last error the fetcher met (connect failure, malformed reply), or null.</summary>
+    public string? LastError { get; init; }
+
+    public bool IsEmpty => Requests == 0 && LinesReceived == 0 && Duplicates == 0 && MinusOneReplies == 0 && Reconnects == 0 && MalformedReplies == 0;
+}

@@ -1,0 +1,20 @@
+namespace OrleansDist.GrainInterfaces.LineDownload;
+
+/// <summary>
+/// One fetcher of a download, keyed <c>{downloadId}/{index}</c>: keeps its own long-lived connection to the line server
+/// from its own source address, asks for lines, and hands the new ones to the download's <see cref="ILineCollectionGrain"/>.
+/// </summary>
+public interface ILineFetcherGrain : IGrainWithStringKey
+{
+    /// <summary>Starts fetching (idempotent: a fetcher that is already running keeps its connection).</summary>
+    Task Start(FetcherAssignment assignment);
+
+    /// <summary>Stops asking for lines; waits for the replies still in flight; keeps the connection for a SUBMIT.</summary>
+    Task Stop();
+
+    /// <summary>
+    /// Stops fetching and submits <paramref name="lines"/> as <paramref name="entry"/> on this fetcher's connection (a new
+    /// one from the assignment's source address when this activation has none, e.g. after its silo died).
+    /// </summary>
+    Task<SubmitOutcome> Submit(FetcherAssignment assignment, string entry, NumberedLine[] lines);
+}

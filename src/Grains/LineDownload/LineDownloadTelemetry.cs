@@ -1,0 +1,26 @@
+using System.Diagnostics;
+
+namespace OrleansDist.Grains.LineDownload;
+
+/// <summary>
+/// Spans of the download protocol: a fetcher's work, each connection to the line server, each SUBMIT, and the
+/// collection's restarts of silent fetchers. Work the collection does from its timer joins the download's trace through
+/// the traceparent kept with the request, so one download is one trace.
+/// </summary>
+public static class LineDownloadTelemetry
+{
+    public const string SourceName = "OrleansDist.Grains.LineDownload";
+
+    internal static readonly ActivitySource Source = new(SourceName, "1.0");
+
+    /// <summary>Starts a span whose parent is <paramref name="traceParent"/> when there is no current span.</summary>
+    internal static Activity? StartInTrace(string name, ActivityKind kind, string? traceParent)
+    {
+        if (Activity.Current is null && traceParent is not null && ActivityContext.TryParse(traceParent, null, out var parent))
+        {
+            return Source.StartActivity(name, kind, parent);
+        }
+
+        return Source.StartActivity(name, kind);
+    }
+}

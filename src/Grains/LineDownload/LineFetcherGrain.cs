@@ -1,0 +1,78 @@
+using Microsoft.Extensions.Logging;
+using OrleansDist.GrainInterfaces.LineDownload;
+
+namespace OrleansDist.Grains.LineDownload;
+
+/// <summary>
+/// One fetcher of a cooperative download. Its connection and fetch loop (<see cref="FetchSession"/>) run beside the
+/// grain's turns, so Stop and Submit are answered while it fetches; a keep-alive timer holds the activation while it runs.
+/// </summary>
+public sealed class LineFetcherGrain(ILogger<LineFetcherGrain> logger, TimeProvider time) : Grain, ILineFetcherGrain
+{
+    private FetchSession? _session;
+    private IGrainTimer? _keepAlive;
+
+    public async Task Start(FetcherAssignment assignment)
+    {
+        if (_session is { IsRunning: true })
+        {
+            return;
+        }
+
+        if (_session is not null)
+        {
+            await _session.DisposeAsync();
+        }
+
+        _session = NewSession(assignment);
+        _session.Start();
+        _keepAlive ??= GrainContext.RegisterGrainTimer(
+            _ => Task.CompletedTask,
+            new GrainTimerCreationOptions { DueTime = TimeSpan.FromSeconds(30), Period = TimeSpan.FromSeconds(30), KeepAlive = true });
+    }
+
+    public async Task Stop()
+    {
+        if (_session is not null)
+        {
+            await _session.StopAsync();
+        }
+
+        ReleaseKeepAlive();
+    }
+
+    public async Task<SubmitOutcome> Submit(FetcherAssignment assignment, string entry, NumberedLine[] lines)
+    {
+        _session ??= NewSession(assignment with { ResetSession = false });
+        try
+        {
+            Array.Sort(lines, (a, b) => a.Number.CompareTo(b.Number));
+            return await _session.SubmitAsync(entry, lines, CancellationToken.None);
+        }
+        finally
+        {
+            await _session.DisposeAsync();
+            _session = null;
+            ReleaseKeepAlive();
+            DeactivateOnIdle();
+        }
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_session is not null)
+        {
+            await _session.DisposeAsync();
+            _session = null;
+        }
+    }
+
+    private FetchSession NewSession(FetcherAssignment assignment) =>
+        new(assignment, GrainFactory.GetGrain<ILineCollectionGrain>(assignment.DownloadId), GrainContext.SiloName, time, logger);
+
+    private void ReleaseKeepAlive()
+    {
+        _keepAlive?.Dispose();
+        _keepAlive = null;
+    }
+}
