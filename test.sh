@@ -7,6 +7,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
+# Debian's Chromium and playwright-core for the dashboard's browser test (idempotent; fast when already installed).
+tests/scripts/browser-setup.sh
+
 tests/scripts/pg-test-server.sh start
 trap 'tests/scripts/pg-test-server.sh stop || true' EXIT
 export ORLEANSDIST_TEST_POSTGRES="$(cat tests/.pg-connection)"
