@@ -128,9 +128,13 @@ public sealed class SvgLineChart
         var step = new[] { 1, 2, 5, 10 }.Select(m => m * magnitude).First(s => s >= rough);
         var first = Math.Floor(min / step) * step;
         var ticks = new List<double>();
-        for (var t = first; t < max + (step / 2); t += step)
+        for (var t = first; ; t += step)
         {
             ticks.Add(Math.Round(t, 10));
+            if (t >= max - (step * 1e-9))
+            {
+                break;
+            }
         }
 
         return [.. ticks];

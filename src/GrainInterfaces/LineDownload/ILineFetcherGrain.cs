@@ -9,8 +9,11 @@ public interface ILineFetcherGrain : IGrainWithStringKey
     /// <summary>Starts fetching (idempotent: a fetcher that is already running keeps its connection).</summary>
     Task Start(FetcherAssignment assignment);
 
-    /// <summary>Stops asking for lines; waits for the replies still in flight; keeps the connection for a SUBMIT.</summary>
-    Task Stop();
+    /// <summary>
+    /// Stops asking for lines and waits for the replies still in flight. The connection stays open for a SUBMIT when
+    /// <paramref name="keepConnection"/> is set; otherwise it is closed and the activation ends.
+    /// </summary>
+    Task Stop(bool keepConnection);
 
     /// <summary>
     /// Stops fetching and submits <paramref name="lines"/> as <paramref name="entry"/> on this fetcher's connection (a new

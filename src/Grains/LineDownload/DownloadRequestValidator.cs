@@ -19,7 +19,7 @@ public static class DownloadRequestValidator
             return ex.Message;
         }
 
-        if (string.IsNullOrWhiteSpace(request.Entry) || request.Entry.Any(char.IsControl) || !request.Entry.Contains('@', StringComparison.Ordinal))
+        if (string.IsNullOrWhiteSpace(request.Entry) || request.Entry.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)) || !request.Entry.Contains('@', StringComparison.Ordinal))
         {
             return $"entry '{request.Entry}' must look like entryID@team (no spaces or control characters)";
         }

@@ -139,6 +139,12 @@ internal sealed class FetchSession : IAsyncDisposable
                 _connection = connection;
                 await connection.SendSubmitAsync(entry, lines, cancellationToken);
                 var reply = await ReadCommandReplyAsync(connection, TimeSpan.FromSeconds(30), cancellationToken);
+                if (reply.StartsWith("ERROR:", StringComparison.Ordinal))
+                {
+                    // e.g. TOO MANY CONNECTIONS while the server has not yet noticed the connection of a dead fetcher
+                    throw new IOException($"the server refused the connection: {reply}");
+                }
+
                 var outcome = SubmitReplyParser.Parse(reply) ?? new SubmitOutcome { Success = false, Reply = reply };
                 activity?.SetTag("orleansdist.submit.reply", reply);
                 if (outcome.Success)
@@ -237,6 +243,11 @@ internal sealed class FetchSession : IAsyncDisposable
             {
                 await connection.SendCommandAsync("SESSION RESET", cancellationToken);
                 var reply = await ReadCommandReplyAsync(connection, ReplyTimeout, cancellationToken);
+                if (reply.StartsWith("ERROR: TOO MANY CONNECTIONS", StringComparison.Ordinal))
+                {
+                    throw new MalformedReplyException($"the server refused: {reply}");
+                }
+
                 if (reply != "SESSION RESET OK")
                 {
                     LineDownloadLog.SessionResetRefused(_logger, _fetcherId, reply);
@@ -502,9 +513,19 @@ internal sealed class FetchSession : IAsyncDisposable
                     }
 
                     failing = true;
-                    if (ending && _time.GetElapsedTime(lastReport) > TimeSpan.FromSeconds(10))
+                    if (_time.GetElapsedTime(lastReport).TotalMilliseconds > _request.FetcherStallTimeoutMs)
                     {
-                        return; // stopping and the collection stays unreachable: the lines are fetched again by a restarted fetcher
+                        // by now the collection counts this fetcher as silent and starts another in its place (or this
+                        // silo is cut off): stop fetching and free the session's connection; unacknowledged lines are fetched again
+                        LineDownloadLog.GivingUp(_logger, _fetcherId, _request.FetcherStallTimeoutMs);
+                        _stop.Cancel();
+                        if (_fetchLoop is not null)
+                        {
+                            await _fetchLoop;
+                        }
+
+                        await DropConnectionAsync();
+                        return;
                     }
 
                     await Task.Delay(backoff, _time);

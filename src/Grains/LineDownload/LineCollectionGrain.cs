@@ -266,7 +266,7 @@ public sealed class LineCollectionGrain(
         using var activity = LineDownloadTelemetry.StartInTrace("submit file", ActivityKind.Internal, request.TraceParent);
         try
         {
-            await StopFetchersAsync();
+            await StopFetchersAsync(forSubmit: true);
             State.SubmitAttempts++;
             var lines = State.Lines.Select(l => new NumberedLine(l.Key, l.Value)).ToArray();
             SubmitOutcome outcome;
@@ -315,13 +315,14 @@ public sealed class LineCollectionGrain(
         }
     }
 
-    private async Task StopFetchersAsync()
+    /// <summary>Stops every fetcher; fetcher 0 keeps its connection when it is about to SUBMIT on it.</summary>
+    private async Task StopFetchersAsync(bool forSubmit = false)
     {
         await Task.WhenAll(Enumerable.Range(0, State.Fetchers.Count).Select(async i =>
         {
             try
             {
-                await GrainFactory.GetGrain<ILineFetcherGrain>(FetcherKey(i)).Stop().WaitAsync(FetcherStopTimeout);
+                await GrainFactory.GetGrain<ILineFetcherGrain>(FetcherKey(i)).Stop(keepConnection: forSubmit && i == 0).WaitAsync(FetcherStopTimeout);
             }
             catch (Exception ex) when (ex is SiloUnavailableException or TimeoutException or GrainCallException or InvalidOperationException)
             {

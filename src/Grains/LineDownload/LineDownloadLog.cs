@@ -43,6 +43,9 @@ internal static partial class LineDownloadLog
     [LoggerMessage(EventId = 4014, Level = LogLevel.Warning, Message = "Fetcher {FetcherId}: the server answered SESSION RESET with \"{Reply}\"; going on with the existing session")]
     public static partial void SessionResetRefused(ILogger logger, string fetcherId, string reply);
 
+    [LoggerMessage(EventId = 4016, Level = LogLevel.Warning, Message = "Fetcher {FetcherId}: the collection has been unreachable for over {TimeoutMs} ms; stopping and closing the connection (a replacement fetcher takes over)")]
+    public static partial void GivingUp(ILogger logger, string fetcherId, int timeoutMs);
+
     [LoggerMessage(EventId = 4015, Level = LogLevel.Information, Message = "Fetcher {FetcherId}: stopped after {Requests} requests, {Lines} lines received, {MinusOne} -1 replies")]
     public static partial void Stopped(ILogger logger, string fetcherId, long requests, long lines, long minusOne);
 }

@@ -31,11 +31,17 @@ public sealed class LineFetcherGrain(ILogger<LineFetcherGrain> logger, TimeProvi
             new GrainTimerCreationOptions { DueTime = TimeSpan.FromSeconds(30), Period = TimeSpan.FromSeconds(30), KeepAlive = true });
     }
 
-    public async Task Stop()
+    public async Task Stop(bool keepConnection)
     {
         if (_session is not null)
         {
             await _session.StopAsync();
+            if (!keepConnection)
+            {
+                await _session.DisposeAsync();
+                _session = null;
+                DeactivateOnIdle();
+            }
         }
 
         ReleaseKeepAlive();

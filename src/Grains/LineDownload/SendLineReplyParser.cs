@@ -60,7 +60,14 @@ public sealed class SendLineReplyParser(int expectedLines, int maxLineLength)
         line = "";
         if (!reader.TryReadTo(out ReadOnlySequence<byte> bytes, (byte)'\n'))
         {
-            return reader.Remaining > maxLineLength ? Malformed($"a line longer than {maxLineLength} bytes") : Status.NeedMoreData;
+            if (reader.Remaining <= maxLineLength)
+            {
+                return Status.NeedMoreData;
+            }
+
+            // one byte over the limit may still be the '\r' of a "\r\n" whose '\n' is on its way
+            var pendingCarriageReturn = reader.Remaining == maxLineLength + 1 && reader.Sequence.Slice(reader.Sequence.Length - 1).FirstSpan[0] == (byte)'\r';
+            return pendingCarriageReturn ? Status.NeedMoreData : Malformed($"a line longer than {maxLineLength} bytes");
         }
 
         if (bytes.Length > maxLineLength + 1)
