@@ -47,6 +47,8 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public static string ClientDll => ProjectOutput("Client", "OrleansDist.Client.dll");
 
+    public static string LineServerDll => ProjectOutput("LineServer", "OrleansDist.LineServer.dll");
+
     private static string ProjectOutput(string project, string dllName)
     {
         // tests/Cluster.Tests/bin/<Configuration>/net10.0 -> src/<project>/bin/<Configuration>/net10.0

@@ -40,6 +40,7 @@ internal static class DownloadCommands
                 await File.WriteAllTextAsync(json, JsonSerializer.Serialize(DownloadJson.Summary(result), ExperimentReport.JsonOptions), ct);
             }
 
+            await environment.KeepDashboardAsync(settings, Console.Out, ct);
             if (!result.Succeeded)
             {
                 throw new CommandFailedException(FailureText(result));
@@ -123,6 +124,8 @@ internal static class DownloadCommands
             }
 
             await Console.Out.WriteLineAsync($"\nWrote {string.Join(", ", files)}");
+            activity?.Dispose();
+            await environment.KeepDashboardAsync(settings, Console.Out, ct);
             var failed = results.Count(r => !r.Succeeded);
             if (failed > 0)
             {

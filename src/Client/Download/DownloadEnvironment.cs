@@ -15,8 +15,10 @@ internal sealed class DownloadEnvironment : IAsyncDisposable
     private readonly TestCluster? _embeddedCluster;
     private readonly IAsyncDisposable? _externalClient;
 
-    private DownloadEnvironment(IClusterClient client, string server, string clusterDescription, TestCluster? embeddedCluster, IAsyncDisposable? externalClient, LineServerHost? embeddedServer)
+    private DownloadEnvironment(
+        IClusterClient client, string server, string clusterDescription, TestCluster? embeddedCluster, IAsyncDisposable? externalClient, LineServerHost? embeddedServer, EmbeddedDashboard? dashboard)
     {
+        Dashboard = dashboard;
         Client = client;
         Server = server;
         ClusterDescription = clusterDescription;
@@ -34,6 +36,9 @@ internal sealed class DownloadEnvironment : IAsyncDisposable
 
     public LineServerHost? EmbeddedServer { get; }
 
+    /// <summary>The trace viewer started with an embedded cluster (null with --cluster or --no-dashboard).</summary>
+    public EmbeddedDashboard? Dashboard { get; }
+
     /// <summary>The in-process cluster, when there is one (tests kill its silos).</summary>
     public TestCluster? EmbeddedCluster => _embeddedCluster;
 
@@ -42,8 +47,14 @@ internal sealed class DownloadEnvironment : IAsyncDisposable
         LineServerHost? server = null;
         TestCluster? cluster = null;
         IAsyncDisposable? external = null;
+        EmbeddedDashboard? dashboard = null;
         try
         {
+            if (!settings.UseCluster && settings.Dashboard)
+            {
+                dashboard = await EmbeddedDashboard.StartAsync(settings.DashboardPort, log, cancellationToken);
+            }
+
             var serverEndpoint = settings.Server;
             if (serverEndpoint is null)
             {
@@ -64,7 +75,7 @@ internal sealed class DownloadEnvironment : IAsyncDisposable
                 var client = await ClusterAccess.ConnectAsync(common, cancellationToken);
                 external = client;
                 await log.WriteLineAsync($"Using the running cluster '{common.ClusterId}' ({common.MembershipDescription})");
-                return new DownloadEnvironment(client, serverEndpoint, $"cluster {common.ClusterId}", null, external, server);
+                return new DownloadEnvironment(client, serverEndpoint, $"cluster {common.ClusterId}", null, external, server, null);
             }
 
             var builder = new TestClusterBuilder(2);
@@ -77,7 +88,7 @@ internal sealed class DownloadEnvironment : IAsyncDisposable
                 .Build();
             await cluster.DeployAsync(cancellationToken);
             await log.WriteLineAsync($"Embedded cluster: {string.Join(", ", cluster.Silos.Select(s => $"{s.Name} ({s.SiloAddress})"))}");
-            return new DownloadEnvironment(cluster.Client, serverEndpoint, "embedded 2-silo cluster", cluster, null, server);
+            return new DownloadEnvironment(cluster.Client, serverEndpoint, "embedded 2-silo cluster", cluster, null, server, dashboard);
         }
         catch
         {
@@ -94,6 +105,11 @@ internal sealed class DownloadEnvironment : IAsyncDisposable
             if (server is not null)
             {
                 await server.DisposeAsync();
+            }
+
+            if (dashboard is not null)
+            {
+                await dashboard.DisposeAsync();
             }
 
             throw;
@@ -115,6 +131,31 @@ internal sealed class DownloadEnvironment : IAsyncDisposable
         if (EmbeddedServer is not null)
         {
             await EmbeddedServer.DisposeAsync();
+        }
+
+        if (Dashboard is not null)
+        {
+            await Dashboard.DisposeAsync();
+        }
+    }
+
+    /// <summary>With --keep-dashboard: serves the trace viewer until Ctrl+C.</summary>
+    public async Task KeepDashboardAsync(DownloadSettings settings, TextWriter log, CancellationToken cancellationToken)
+    {
+        if (Dashboard is null || !settings.KeepDashboard)
+        {
+            return;
+        }
+
+        Dashboard.Flush();
+        await log.WriteLineAsync($"Trace viewer still at {Dashboard.BaseUri}; Ctrl+C to stop.");
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Ctrl+C: the normal way out
         }
     }
 }

@@ -73,6 +73,23 @@ internal sealed class DownloadOptions
         HelpName = "file",
     };
 
+    public Option<int> DashboardPort { get; } = new("--dashboard-port")
+    {
+        Description = "Port of the trace viewer that starts with an embedded cluster (any free port if taken)",
+        DefaultValueFactory = _ => 18888,
+        HelpName = "port",
+    };
+
+    public Option<bool> NoDashboard { get; } = new("--no-dashboard")
+    {
+        Description = "Do not start the trace viewer (and export no spans)",
+    };
+
+    public Option<bool> KeepDashboard { get; } = new("--keep-dashboard")
+    {
+        Description = "After the work is done, keep the trace viewer up until Ctrl+C",
+    };
+
     public DownloadOptions()
     {
         Server.Validators.Add(result =>
@@ -111,6 +128,7 @@ internal sealed class DownloadOptions
             }
         });
         PipelineDepth.Validators.Add(result => Range(result, "--pipeline-depth", 1, 256));
+        DashboardPort.Validators.Add(result => Range(result, "--dashboard-port", 0, 65535));
         Timeout.Validators.Add(result =>
         {
             var seconds = result.GetValueOrDefault<double>();
@@ -133,6 +151,9 @@ internal sealed class DownloadOptions
         command.Options.Add(NoSessionReset);
         command.Options.Add(Timeout);
         command.Options.Add(Json);
+        command.Options.Add(DashboardPort);
+        command.Options.Add(NoDashboard);
+        command.Options.Add(KeepDashboard);
     }
 
     public DownloadSettings Read(ParseResult parse) => new()
@@ -147,6 +168,9 @@ internal sealed class DownloadOptions
         ResetSession = !parse.GetValue(NoSessionReset),
         Timeout = TimeSpan.FromSeconds(parse.GetValue(Timeout)),
         JsonPath = parse.GetValue(Json),
+        Dashboard = !parse.GetValue(NoDashboard),
+        DashboardPort = parse.GetValue(DashboardPort),
+        KeepDashboard = parse.GetValue(KeepDashboard),
     };
 
     public static void Range(OptionResult result, string name, int min, int max)

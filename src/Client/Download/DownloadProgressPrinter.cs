@@ -28,9 +28,9 @@ internal sealed class DownloadProgressPrinter(TextWriter output, TimeSpan interv
         _lastElapsed = elapsed;
         var percent = status.ExpectedLines == 0 ? 0 : 100.0 * status.Collected / status.ExpectedLines;
         var fetchers = string.Join("  ", status.Fetchers.Select(f =>
-            string.Create(CultureInfo.InvariantCulture, $"f{f.Index}@{Short(f.Silo)}:{f.NewLines}/{f.Requests}{(f.MinusOneReplies > 0 ? $"/-1×{f.MinusOneReplies}" : "")}{(f.Connected ? "" : " (down)")}")));
+            string.Create(CultureInfo.InvariantCulture, $"f{f.Index}@{Short(f.Silo)}:{f.NewLines}/{f.Requests}{(f.MinusOneReplies > 0 ? $"/-1×{f.MinusOneReplies}" : "")}{(f.Connected || f.SilentForMs is null ? "" : " (down)")}")));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{prefix}{elapsed.TotalSeconds,6:0.0} s  {status.Collected,5}/{status.ExpectedLines} ({percent,5:0.0}%)  {rate,6:0.0} lines/s  {Phase(status)}  [{fetchers}]{(notice is null ? "" : "  " + notice)}"));
+            $"{prefix}{elapsed.TotalSeconds,6:0.0} s  {status.Collected,5}/{status.ExpectedLines} ({percent,5:0.0}%)  {rate,6:0.0} lines/s  {Phase(status)}  collection@{Short(status.CollectionSilo)}  [{fetchers}]{(notice is null ? "" : "  " + notice)}"));
         foreach (var fetcher in status.Fetchers)
         {
             if (fetcher.LastError is { } error && _errorsShown.GetValueOrDefault(fetcher.Index) != error)

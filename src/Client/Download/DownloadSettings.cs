@@ -25,4 +25,12 @@ internal sealed record DownloadSettings
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(30);
 
     public string? JsonPath { get; init; }
+
+    /// <summary>Start the trace viewer with an embedded cluster (on <see cref="DashboardPort"/>).</summary>
+    public bool Dashboard { get; init; } = true;
+
+    public int DashboardPort { get; init; } = 18888;
+
+    /// <summary>Keep serving the trace viewer after the work is done, until Ctrl+C.</summary>
+    public bool KeepDashboard { get; init; }
 }

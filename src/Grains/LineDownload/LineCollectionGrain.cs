@@ -24,6 +24,7 @@ public sealed class LineCollectionGrain(
     private const int MaxSubmitAttempts = 3;
     private static readonly TimeSpan WatchdogPeriod = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan FetcherStopTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan SiloGoneGrace = TimeSpan.FromSeconds(1);
 
     private LineSet _held = new(0);
     private long[] _lastReport = [];
@@ -193,10 +194,14 @@ public sealed class LineCollectionGrain(
         {
             case DownloadPhase.Downloading:
                 var now = time.GetTimestamp();
+                var activeSilos = membership.ActiveSilos;
                 for (var i = 0; i < request.Fetchers; i++)
                 {
                     var silent = time.GetElapsedTime(_lastReport[i], now);
-                    if (silent.TotalMilliseconds > request.FetcherStallTimeoutMs && !_restarting[i])
+                    var siloGone = State.Fetchers[i].Silo.Length > 0 && !activeSilos.Any(s => string.Equals(s.Name, State.Fetchers[i].Silo, StringComparison.OrdinalIgnoreCase));
+                    // a fetcher whose silo left the cluster will not report again: no need to wait out the whole stall timeout
+                    var stalled = silent.TotalMilliseconds > request.FetcherStallTimeoutMs || (siloGone && silent > SiloGoneGrace);
+                    if (stalled && !_restarting[i])
                     {
                         _restarting[i] = true;
                         _ = RestartFetcherAsync(i, silent);

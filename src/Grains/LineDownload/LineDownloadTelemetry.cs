@@ -13,10 +13,13 @@ public static class LineDownloadTelemetry
 
     internal static readonly ActivitySource Source = new(SourceName, "1.0");
 
-    /// <summary>Starts a span whose parent is <paramref name="traceParent"/> when there is no current span.</summary>
+    /// <summary>
+    /// Starts a span under <paramref name="traceParent"/> (the download's root span), whatever span happens to be current:
+    /// timer ticks run between other calls' turns and must not hang their work under those.
+    /// </summary>
     internal static Activity? StartInTrace(string name, ActivityKind kind, string? traceParent)
     {
-        if (Activity.Current is null && traceParent is not null && ActivityContext.TryParse(traceParent, null, out var parent))
+        if (traceParent is not null && ActivityContext.TryParse(traceParent, null, out var parent))
         {
             return Source.StartActivity(name, kind, parent);
         }
