@@ -89,4 +89,27 @@ public sealed class BadInputTests
         Assert.Equal(0, hello.ExitCode);
         Assert.Contains("st0", hello.StdOut);
     }
+
+    [Theory]
+    [InlineData("--fetchers 0", "--fetchers must be between 1 and")]
+    [InlineData("--server nowhere", "--server 'nowhere' is not host:port")]
+    [InlineData("--entry has space@team", "unrecognized")]
+    [InlineData("--entry noteam", "must look like entryID@team")]
+    [InlineData("--lines -5", "--lines must be between 1 and")]
+    [InlineData("--source-address 300.1.1.1", "is not an IP address")]
+    public async Task DownloadArgumentsAreCheckedBeforeAnythingStarts(string arguments, string message)
+    {
+        var result = await SiloProcess.RunAsync(SiloProcess.ClientDll, TimeSpan.FromSeconds(30), ["download", .. arguments.Split(' ')]);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(message, result.StdErr, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("Embedded", result.StdOut);
+    }
+
+    [Fact]
+    public async Task ExperimentFetcherListIsChecked()
+    {
+        var result = await SiloProcess.RunAsync(SiloProcess.ClientDll, TimeSpan.FromSeconds(30), "experiment", "download", "--fetchers", "1,x,3");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("must be a comma-separated list of counts", result.StdErr);
+    }
 }

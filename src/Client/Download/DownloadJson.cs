@@ -13,6 +13,7 @@ internal static class DownloadJson
         phase = result.Status.Phase.ToString(),
         succeeded = result.Succeeded,
         result.Requests,
+        lines_received = result.LinesReceived,
         result.Duplicates,
         minus_one_replies = result.MinusOneReplies,
         result.Reconnects,

@@ -24,6 +24,9 @@ internal sealed record DownloadResult
 
     public long Requests => Status.Fetchers.Sum(f => f.Requests);
 
+    /// <summary>Replies that carried a line: what the coupon collector drew, new or not.</summary>
+    public long LinesReceived => Status.Fetchers.Sum(f => f.LinesReceived);
+
     /// <summary>Lines received that were already held: dropped at a fetcher, or by the collection when two fetchers raced.</summary>
     public long Duplicates => Status.Fetchers.Sum(f => f.Duplicates) + Status.CollectionDuplicates;
 

@@ -8,7 +8,7 @@ internal sealed class DownloadRunner(IClusterClient client, DownloadProgressPrin
 {
     public static readonly ActivitySource Source = new("OrleansDist.Client", "1.0");
 
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
 
     public async Task<DownloadResult> RunAsync(string downloadId, DownloadRequest request, TimeSpan timeout, CancellationToken cancellationToken)
     {

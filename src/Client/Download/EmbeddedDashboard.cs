@@ -35,11 +35,11 @@ internal sealed class EmbeddedDashboard : IAsyncDisposable
         TraceDashboardServer server;
         try
         {
-            server = await TraceDashboardServer.StartAsync(new TraceDashboardOptions { Port = port }, cancellationToken: cancellationToken);
+            server = await TraceDashboardServer.StartAsync(new TraceDashboardOptions { Port = port, MaxSpansPerTrace = 100_000 }, cancellationToken: cancellationToken);
         }
         catch (IOException) when (port != 0)
         {
-            server = await TraceDashboardServer.StartAsync(new TraceDashboardOptions { Port = 0 }, cancellationToken: cancellationToken);
+            server = await TraceDashboardServer.StartAsync(new TraceDashboardOptions { Port = 0, MaxSpansPerTrace = 100_000 }, cancellationToken: cancellationToken);
             await log.WriteLineAsync($"(port {port} is taken: the trace viewer uses {server.BaseUri.Port} instead)");
         }
 

@@ -54,7 +54,9 @@ internal sealed class ExperimentReport
                 succeeded.Count == 0 ? 0 : (long)Median(succeeded.Select(r => (double)r.MinusOneReplies)),
                 [.. g.Select(r => Math.Round(r.Seconds, 3))],
                 succeeded.Count,
-                g.Count());
+                g.Count(),
+                succeeded.Count == 0 ? 0 : (long)Median(succeeded.Select(r => (double)r.LinesReceived)),
+                succeeded.Count == 0 ? 0 : Math.Round(Median(succeeded.Select(r => r.LinesReceived / r.Seconds / r.Fetchers)), 1));
         }).ToList();
         return new ExperimentReport(settings, runs, info);
     }
@@ -62,12 +64,12 @@ internal sealed class ExperimentReport
     public void WriteTable(TextWriter output)
     {
         output.WriteLine();
-        output.WriteLine(" fetchers | median s | speed-up | efficiency | requests | duplicates | -1 replies | runs (s)");
-        output.WriteLine("----------|----------|----------|------------|----------|------------|------------|---------");
+        output.WriteLine(" fetchers | median s | speed-up | efficiency | requests | duplicates | -1 replies | lines received | lines/s per fetcher | runs (s)");
+        output.WriteLine("----------|----------|----------|------------|----------|------------|------------|----------------|---------------------|---------");
         foreach (var s in Settings)
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $" {s.Fetchers,8} | {Show(s.MedianSeconds, "0.00"),8} | {Show(s.Speedup, "0.00"),8} | {Show(s.Efficiency, "0.00"),10} | {s.Requests,8} | {s.Duplicates,10} | {s.MinusOneReplies,10} | {string.Join(", ", s.RunSeconds.Select(x => x.ToString("0.00", CultureInfo.InvariantCulture)))}{(s.Succeeded < s.Runs ? $" ({s.Runs - s.Succeeded} failed)" : "")}"));
+                $" {s.Fetchers,8} | {Show(s.MedianSeconds, "0.00"),8} | {Show(s.Speedup, "0.00"),8} | {Show(s.Efficiency, "0.00"),10} | {s.Requests,8} | {s.Duplicates,10} | {s.MinusOneReplies,10} | {s.LinesReceived,14} | {s.LinesPerSecondPerFetcher,19:0.0} | {string.Join(", ", s.RunSeconds.Select(x => x.ToString("0.00", CultureInfo.InvariantCulture)))}{(s.Succeeded < s.Runs ? $" ({s.Runs - s.Succeeded} failed)" : "")}"));
         }
     }
 
@@ -103,6 +105,8 @@ internal sealed class ExperimentReport
             s.Requests,
             s.Duplicates,
             minus_one_replies = s.MinusOneReplies,
+            lines_received = s.LinesReceived,
+            lines_per_second_per_fetcher = s.LinesPerSecondPerFetcher,
             run_seconds = s.RunSeconds,
             s.Succeeded,
             s.Runs,
@@ -185,7 +189,7 @@ internal sealed class ExperimentReport
 
     public sealed record Setting(
         int Fetchers, double? MedianSeconds, double? Speedup, double? Efficiency, long Requests, long Duplicates, long MinusOneReplies,
-        double[] RunSeconds, int Succeeded, int Runs);
+        double[] RunSeconds, int Succeeded, int Runs, long LinesReceived = 0, double LinesPerSecondPerFetcher = 0);
 
     public sealed record ExperimentInfo(string Server, int Lines, double? Rate, int Repeat, string Cluster, DateTimeOffset StartedAt);
 }

@@ -159,6 +159,12 @@ public sealed class LineCollectionGrain(
             }
 
             await WriteStateOrDeactivateAsync();
+            if (State.Phase == DownloadPhase.Submitting && !_submitting)
+            {
+                // submit now rather than at the next watchdog tick: the time until the SUBMIT reply is what users measure
+                _submitting = true;
+                _ = SubmitAsync();
+            }
         }
 
         return new AddLinesResult(accepted, _held.Count, _held.ToBitmap(), Stop: State.Phase != DownloadPhase.Downloading);
