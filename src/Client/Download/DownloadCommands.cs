@@ -193,8 +193,10 @@ internal static class DownloadCommands
         }
 
         var score = result.Status.Submit is { Success: true } s ? $" (score {s.ScoreMs} ms)" : "";
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{(result.Succeeded ? "Done" : "FAILED")}: {result.Status.Collected}/{result.Lines} lines, all collected after {result.CollectedSeconds ?? double.NaN:0.00} s, SUBMIT answered after {result.Seconds:0.00} s{score}"));
+        output.WriteLine(result.Status.Submit is null
+            ? string.Create(CultureInfo.InvariantCulture, $"FAILED: {result.Status.Collected}/{result.Lines} lines collected; {result.Status.Phase.ToString().ToLowerInvariant()} after {result.Seconds:0.00} s")
+            : string.Create(CultureInfo.InvariantCulture,
+                $"{(result.Succeeded ? "Done" : "FAILED")}: {result.Status.Collected}/{result.Lines} lines, all collected after {result.CollectedSeconds ?? 0:0.00} s, SUBMIT answered after {result.Seconds:0.00} s{score}"));
     }
 
     private static string FailureText(DownloadResult result) => result.Status.Phase switch

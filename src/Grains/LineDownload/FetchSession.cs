@@ -178,6 +178,7 @@ internal sealed class FetchSession : IAsyncDisposable
     {
         var backoff = MinimumBackoff;
         var firstConnection = true;
+        var failedConnects = 0;
         while (!stopping.IsCancellationRequested && !_collectionComplete)
         {
             LineServerConnection connection;
@@ -193,7 +194,14 @@ internal sealed class FetchSession : IAsyncDisposable
             {
                 var connectError = $"cannot connect to {_request.Server} from {_assignment.SourceAddress ?? "the system's address"}: {ex.Message}";
                 SetError(connectError, connected: false);
-                LineDownloadLog.ConnectFailed(_logger, _fetcherId, _request.Server, _assignment.SourceAddress ?? "(system)", ex.Message, (long)backoff.TotalMilliseconds);
+                failedConnects++;
+
+                // while the wait doubles, every failure; at the longest wait, one in six (about every 30 s)
+                if (backoff < MaximumBackoff || failedConnects % 6 == 0)
+                {
+                    LineDownloadLog.ConnectFailed(_logger, _fetcherId, _request.Server, _assignment.SourceAddress ?? "(system)", ex.Message, (long)backoff.TotalMilliseconds);
+                }
+
                 if (!await DelayAsync(backoff, stopping))
                 {
                     break;
