@@ -190,7 +190,7 @@ internal sealed class ActivationData : IGrainContext
             else
             {
                 _activated = true;
-                RuntimeTelemetry.Activations.Add(1);
+                RuntimeTelemetry.Activations.Add(1, _host.TelemetryOrigin.Tag);
                 if (State == ActivationState.Deactivating)
                 {
                     // deactivation was requested while OnActivateAsync ran: honour it now instead of going Valid
@@ -345,7 +345,7 @@ internal sealed class ActivationData : IGrainContext
     }
 
     private Task InvokeAsync(Message message) =>
-        IncomingCallInvoker.InvokeAsync(Instance!, message, _host.Serializer, _host.MaxMessageSize, _host.SendResponse, ex => _host.OnOneWayFailed(this, message, ex));
+        IncomingCallInvoker.InvokeAsync(Instance!, message, _host.Serializer, _host.MaxMessageSize, _host.SendResponse, ex => _host.OnOneWayFailed(this, message, ex), _host.TelemetryOrigin);
 
     /// <summary>Begins deactivation: no new turns start; once running ones end, OnDeactivateAsync runs and the activation leaves.</summary>
     public void StartDeactivation(DeactivationReason reason)
@@ -409,7 +409,7 @@ internal sealed class ActivationData : IGrainContext
 
         if (_activated)
         {
-            RuntimeTelemetry.Activations.Add(-1);
+            RuntimeTelemetry.Activations.Add(-1, _host.TelemetryOrigin.Tag);
         }
 
         _host.OnDeactivated(this, leftovers);

@@ -5,6 +5,7 @@ using OrleansDist.Runtime.Hosting;
 using OrleansDist.Runtime.Membership;
 using OrleansDist.Runtime.Messaging;
 using OrleansDist.Runtime.Serialization;
+using OrleansDist.Runtime.Telemetry;
 
 namespace OrleansDist.Runtime.Activation;
 
@@ -39,6 +40,8 @@ internal sealed partial class Catalog : ICatalogHost, IAsyncDisposable
     public SiloAddress LocalSilo => _runtime.LocalSilo;
 
     public string SiloName => _runtime.SiloName;
+
+    public TelemetryOrigin TelemetryOrigin => _runtime.TelemetryOrigin;
 
     public IServiceProvider Services => _runtime.Services;
 

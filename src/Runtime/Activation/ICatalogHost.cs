@@ -1,6 +1,7 @@
 using OrleansDist.Runtime.Membership;
 using OrleansDist.Runtime.Messaging;
 using OrleansDist.Runtime.Serialization;
+using OrleansDist.Runtime.Telemetry;
 
 namespace OrleansDist.Runtime.Activation;
 
@@ -10,6 +11,8 @@ internal interface ICatalogHost
     SiloAddress LocalSilo { get; }
 
     string SiloName { get; }
+
+    TelemetryOrigin TelemetryOrigin { get; }
 
     IServiceProvider Services { get; }
 

@@ -15,12 +15,14 @@ internal sealed class CallbackTable : IDisposable
 {
     private readonly ConcurrentDictionary<long, PendingCall> _pending = new();
     private readonly TimeProvider _timeProvider;
+    private readonly TelemetryOrigin _origin;
     private readonly ITimer _sweep;
     private long _nextId;
 
-    public CallbackTable(TimeProvider timeProvider, TimeSpan responseTimeout)
+    public CallbackTable(TimeProvider timeProvider, TimeSpan responseTimeout, TelemetryOrigin origin)
     {
         _timeProvider = timeProvider;
+        _origin = origin;
         var period = TimeSpan.FromTicks(Math.Clamp(responseTimeout.Ticks / 10, TimeSpan.FromMilliseconds(10).Ticks, TimeSpan.FromSeconds(1).Ticks));
         _sweep = timeProvider.CreateTimer(_ => Sweep(), null, period, period);
     }
@@ -29,18 +31,19 @@ internal sealed class CallbackTable : IDisposable
 
     public long NextId() => Interlocked.Increment(ref _nextId);
 
-    public void Register(Message request, ResponseCompletion completion, TimeSpan timeout, SiloAddress? destination, Activity? activity)
+    /// <summary>Waits for the response to <paramref name="request"/>; <paramref name="activity"/> (the Client span) ends with the call.</summary>
+    public void Register(Message request, MethodDescriptor method, ResponseCompletion completion, TimeSpan timeout, SiloAddress? destination, Activity? activity)
     {
+        var deadline = _timeProvider.GetTimestamp() + (long)(timeout.TotalSeconds * _timeProvider.TimestampFrequency);
+        var call = new PendingCall(request, method, completion, deadline, timeout, destination, activity, CallMetrics.StartTimestamp());
         if (_disposed)
         {
             // no sweep runs any more: fail now rather than wait for ever
-            completion.TrySetException(new SiloUnavailableException($"{request.InterfaceName}.{request.MethodKey} to {request.Target}: this runtime has stopped"));
-            activity?.Dispose();
+            Fail(call, new SiloUnavailableException($"{request.InterfaceName}.{request.MethodKey} to {request.Target}: this runtime has stopped"));
             return;
         }
 
-        var deadline = _timeProvider.GetTimestamp() + (long)(timeout.TotalSeconds * _timeProvider.TimestampFrequency);
-        _pending[request.Id] = new PendingCall(request, completion, deadline, timeout, destination, activity);
+        _pending[request.Id] = call;
     }
 
     public void SetDestination(long id, SiloAddress silo)
@@ -62,14 +65,12 @@ internal sealed class CallbackTable : IDisposable
         switch (response.ResponseStatus)
         {
             case ResponseStatus.Success:
-                call.Completion.TrySetResult(serializer, body);
                 call.Activity?.SetStatus(ActivityStatusCode.Ok);
+                End(call, RuntimeTelemetry.OutcomeOk);
+                call.Completion.TrySetResult(serializer, body);
                 break;
             case ResponseStatus.Exception:
-                var exception = serializer.DeserializeException(body);
-                call.Activity?.AddException(exception);
-                call.Activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
-                call.Completion.TrySetException(exception);
+                Fail(call, serializer.DeserializeException(body));
                 break;
             case ResponseStatus.SiloUnavailable:
                 Fail(call, new SiloUnavailableException(System.Text.Encoding.UTF8.GetString(body)));
@@ -78,8 +79,6 @@ internal sealed class CallbackTable : IDisposable
                 Fail(call, new InvalidOperationException(System.Text.Encoding.UTF8.GetString(body)));
                 break;
         }
-
-        call.Activity?.Dispose();
     }
 
     /// <summary>Fails one pending call, e.g. because its message could not be sent.</summary>
@@ -88,7 +87,6 @@ internal sealed class CallbackTable : IDisposable
         if (_pending.TryRemove(id, out var call))
         {
             Fail(call, exception);
-            call.Activity?.Dispose();
         }
     }
 
@@ -113,11 +111,33 @@ internal sealed class CallbackTable : IDisposable
         }
     }
 
-    private static void Fail(PendingCall call, Exception exception)
+    private void Fail(PendingCall call, Exception exception, string outcome = RuntimeTelemetry.OutcomeError)
     {
-        call.Activity?.AddException(exception);
-        call.Activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
+        if (call.Activity is { } activity)
+        {
+            CallSpans.Fail(activity, exception);
+        }
+
+        End(call, outcome);
         call.Completion.TrySetException(exception);
+    }
+
+    /// <summary>
+    /// Ends the span and records the call before the caller's continuation can run (a listener then sees the call as done
+    /// by the time the caller does).
+    /// </summary>
+    private void End(PendingCall call, string outcome)
+    {
+        if (call.Activity is { } activity)
+        {
+            // Stop makes the caller's span current again, here on the connection's read loop or the sweep timer, whose
+            // later work would then join the caller's trace: keep this flow's own current span
+            var current = Activity.Current;
+            activity.Dispose();
+            Activity.Current = current;
+        }
+
+        CallMetrics.CallMade(_origin, call.Method, outcome, call.StartTimestamp);
     }
 
     private void Sweep()
@@ -127,11 +147,13 @@ internal sealed class CallbackTable : IDisposable
         {
             if (call.Deadline <= now && _pending.TryRemove(id, out _))
             {
-                RuntimeTelemetry.CallTimeouts.Add(1);
-                Fail(call, new TimeoutException(
-                    $"Response did not arrive on time in {call.Timeout.TotalSeconds:0.###} s for {call.Request.InterfaceName}.{call.Request.MethodKey} to {call.Request.Target}" +
-                    (call.Destination is null ? "" : $" on silo {call.Destination}") + " (the call may or may not have run)"));
-                call.Activity?.Dispose();
+                CallMetrics.CallTimedOut(_origin, call.Method);
+                Fail(
+                    call,
+                    new TimeoutException(
+                        $"Response did not arrive on time in {call.Timeout.TotalSeconds:0.###} s for {call.Request.InterfaceName}.{call.Request.MethodKey} to {call.Request.Target}" +
+                        (call.Destination is null ? "" : $" on silo {call.Destination}") + " (the call may or may not have run)"),
+                    RuntimeTelemetry.OutcomeTimeout);
             }
         }
     }
@@ -145,7 +167,9 @@ internal sealed class CallbackTable : IDisposable
         FailAll(call => new SiloUnavailableException($"{call.Request.InterfaceName}.{call.Request.MethodKey} to {call.Request.Target}: this runtime has stopped"));
     }
 
-    internal sealed record PendingCall(Message Request, ResponseCompletion Completion, long Deadline, TimeSpan Timeout, SiloAddress? InitialDestination, Activity? Activity)
+    /// <param name="StartTimestamp">Stopwatch timestamp for the duration histogram; 0 when nobody measured it.</param>
+    internal sealed record PendingCall(
+        Message Request, MethodDescriptor Method, ResponseCompletion Completion, long Deadline, TimeSpan Timeout, SiloAddress? InitialDestination, Activity? Activity, long StartTimestamp)
     {
         /// <summary>The silo the request was last sent to, once routing chose one.</summary>
         public SiloAddress? Destination { get; set; } = InitialDestination;

@@ -10,12 +10,15 @@ namespace OrleansDist.Runtime.Calls;
 internal static class IncomingCallInvoker
 {
     /// <summary>
-    /// Runs the call. A result too big for <paramref name="maxMessageSize"/> is answered with an exception instead (a frame that
-    /// big would make the receiver close the connection).
+    /// Runs the call in a Server span (when traced). A result too big for <paramref name="maxMessageSize"/> is answered with an
+    /// exception instead (a frame that big would make the receiver close the connection).
     /// </summary>
-    public static async Task InvokeAsync(object target, Message message, MessageSerializer serializer, int maxMessageSize, Action<Message> sendResponse, Action<Exception>? oneWayFailed)
+    public static async Task InvokeAsync(
+        object target, Message message, MessageSerializer serializer, int maxMessageSize, Action<Message> sendResponse, Action<Exception>? oneWayFailed, TelemetryOrigin origin)
     {
         Activity? activity = null;
+        MethodDescriptor? invoked = null;
+        var ended = false;
         try
         {
             if (!InterfaceMetadata.TryGetByName(message.InterfaceName, out var metadata) || !metadata.TryGetMethod(message.MethodKey, out var method))
@@ -28,7 +31,8 @@ internal static class IncomingCallInvoker
                 throw new InvalidOperationException($"{target.GetType().Name} does not implement {message.InterfaceName}");
             }
 
-            activity = StartServerActivity(message, method);
+            invoked = method;
+            activity = CallSpans.StartServer(message, method, origin);
             var arguments = serializer.DeserializeArguments(method, message.Body.Span);
             var returned = method.Invoker.Invoke(target, new Span<object?>(arguments));
             object? result = null;
@@ -46,23 +50,40 @@ internal static class IncomingCallInvoker
                     break;
             }
 
-            if (message.Direction == MessageDirection.Request)
+            var body = ReadOnlyMemory<byte>.Empty;
+            if (message.Direction == MessageDirection.Request && method.ResultType is not null)
             {
-                var body = method.ResultType is null ? ReadOnlyMemory<byte>.Empty : serializer.SerializeValue(result, method.ResultType);
+                body = serializer.SerializeValue(result, method.ResultType);
                 if (body.Length > maxMessageSize - 4096)
                 {
                     throw new InvalidOperationException(
                         $"The result of {method.InterfaceType.Name}.{method.Method.Name} is {body.Length:N0} bytes, over MaxMessageSize; return it in smaller pieces");
                 }
+            }
 
+            // the span and the count end before the response leaves, so the caller never sees its call done before them
+            ended = true;
+            activity?.Dispose();
+            CallMetrics.CallReceived(origin, method.InterfaceName, method.MethodName, RuntimeTelemetry.OutcomeOk);
+            if (message.Direction == MessageDirection.Request)
+            {
                 sendResponse(message.CreateResponse(ResponseStatus.Success, body));
             }
         }
         catch (Exception ex)
         {
             var exception = ex is TargetInvocationException { InnerException: { } inner } ? inner : ex;
-            activity?.AddException(exception);
-            activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
+            if (!ended)
+            {
+                if (activity is not null)
+                {
+                    CallSpans.Fail(activity, exception);
+                    activity.Dispose();
+                }
+
+                CallMetrics.CallReceived(origin, invoked?.InterfaceName ?? message.InterfaceName, invoked?.MethodName ?? message.MethodKey, RuntimeTelemetry.OutcomeError);
+            }
+
             if (message.Direction == MessageDirection.Request)
             {
                 sendResponse(message.CreateResponse(ResponseStatus.Exception, serializer.SerializeException(exception)));
@@ -76,26 +97,5 @@ internal static class IncomingCallInvoker
         {
             activity?.Dispose();
         }
-    }
-
-    private static Activity? StartServerActivity(Message message, MethodDescriptor method)
-    {
-        var source = typeof(SystemTargets.ISystemTarget).IsAssignableFrom(method.InterfaceType) ? RuntimeTelemetry.Runtime : RuntimeTelemetry.Application;
-        if (!source.HasListeners())
-        {
-            return null;
-        }
-
-        ActivityContext.TryParse(message.TraceParent, message.TraceState, isRemote: true, out var parent);
-        var activity = source.StartActivity(method.SpanName, ActivityKind.Server, parent);
-        if (activity is not null)
-        {
-            activity.SetTag("rpc.system", "orleansdist");
-            activity.SetTag("rpc.service", method.InterfaceName);
-            activity.SetTag("rpc.method", method.Method.Name);
-            activity.SetTag("orleansdist.grain_id", message.Target.ToString());
-        }
-
-        return activity;
     }
 }

@@ -8,6 +8,7 @@ using OrleansDist.Runtime.Membership;
 using OrleansDist.Runtime.Messaging;
 using OrleansDist.Runtime.Serialization;
 using OrleansDist.Runtime.SystemTargets;
+using OrleansDist.Runtime.Telemetry;
 
 namespace OrleansDist.Runtime.Client;
 
@@ -47,7 +48,8 @@ public sealed partial class ClusterClient : IClusterClient, IAsyncDisposable
         ClientId = Guid.NewGuid().ToString("N");
         _invoker = new Invoker(this);
         Serializer = new MessageSerializer(_invoker);
-        Callbacks = new CallbackTable(time, _messaging.ResponseTimeout);
+        TelemetryOrigin = TelemetryOrigin.ForClient(ClientId);
+        Callbacks = new CallbackTable(time, _messaging.ResponseTimeout, TelemetryOrigin);
         _observers = new ObserverRegistry(ClientId);
         _factory = new GrainFactory(_invoker, _observers);
     }
@@ -67,6 +69,9 @@ public sealed partial class ClusterClient : IClusterClient, IAsyncDisposable
     internal MessageSerializer Serializer { get; }
 
     internal CallbackTable Callbacks { get; }
+
+    /// <summary>The <c>orleansdist.client</c> tag (this client's id) of its spans and measurements.</summary>
+    internal TelemetryOrigin TelemetryOrigin { get; }
 
     /// <summary>Connects to a gateway, trying all of them until one answers or the initial timeout passes.</summary>
     public async Task ConnectAsync(CancellationToken cancellationToken = default)
@@ -195,7 +200,7 @@ public sealed partial class ClusterClient : IClusterClient, IAsyncDisposable
             return;
         }
 
-        _ = Task.Run(() => IncomingCallInvoker.InvokeAsync(observer, message, Serializer, _messaging.MaxMessageSize, response => connection.TrySend(response), ex => LogObserverFailed(_logger, ex, message.Target)));
+        _ = Task.Run(() => IncomingCallInvoker.InvokeAsync(observer, message, Serializer, _messaging.MaxMessageSize, response => connection.TrySend(response), ex => LogObserverFailed(_logger, ex, message.Target), TelemetryOrigin));
     }
 
     private void Send(Message message)
@@ -284,17 +289,18 @@ public sealed partial class ClusterClient : IClusterClient, IAsyncDisposable
                 message.TargetSilo = SiloAddress.Parse(message.Target.Key);
             }
 
-            var activity = OutgoingCalls.StartClientActivity(message, method);
+            var activity = CallSpans.StartClient(message, method, client.TelemetryOrigin);
             if (method.IsOneWay)
             {
                 client.Send(message);
                 activity?.Dispose();
+                CallMetrics.CallMade(client.TelemetryOrigin, method, RuntimeTelemetry.OutcomeOneWay, 0);
                 return OutgoingCalls.OneWayReturnValue(method);
             }
 
             var completion = method.CreateCompletion();
             message.Id = client.Callbacks.NextId();
-            client.Callbacks.Register(message, completion, client._messaging.ResponseTimeout, null, activity);
+            client.Callbacks.Register(message, method, completion, client._messaging.ResponseTimeout, null, activity);
             client.Send(message);
             return completion.ToReturnValue(method.ReturnKind);
         }

@@ -42,7 +42,8 @@ internal sealed partial class SiloRuntime : IGrainCallInvoker, IGrainReferenceAc
         TimeProvider = timeProvider;
         _logger = loggers.CreateLogger("OrleansDist.Runtime.Silo");
         Serializer = new MessageSerializer(this);
-        Callbacks = new CallbackTable(timeProvider, messaging.ResponseTimeout);
+        TelemetryOrigin = TelemetryOrigin.ForSilo(siloName);
+        Callbacks = new CallbackTable(timeProvider, messaging.ResponseTimeout, TelemetryOrigin);
         GrainFactory = new GrainFactory(this, null);
         _placement = new PlacementDirector(localSilo);
         var sweep = TimeSpan.FromTicks(Math.Max(messaging.ResponseTimeout.Ticks, TimeSpan.FromSeconds(1).Ticks));
@@ -61,6 +62,9 @@ internal sealed partial class SiloRuntime : IGrainCallInvoker, IGrainReferenceAc
     public int MaxMessageSize => _messaging.MaxMessageSize;
 
     public string SiloName { get; }
+
+    /// <summary>The <c>orleansdist.silo</c> tag of this silo's spans and measurements.</summary>
+    public TelemetryOrigin TelemetryOrigin { get; }
 
     public IServiceProvider Services { get; }
 
@@ -110,17 +114,18 @@ internal sealed partial class SiloRuntime : IGrainCallInvoker, IGrainReferenceAc
             message.TargetSilo = SiloAddress.Parse(message.Target.Key);
         }
 
-        var activity = isSystem ? null : OutgoingCalls.StartClientActivity(message, method);
+        var activity = CallSpans.StartClient(message, method, TelemetryOrigin);
         if (method.IsOneWay)
         {
             Route(message);
             activity?.Dispose();
+            CallMetrics.CallMade(TelemetryOrigin, method, RuntimeTelemetry.OutcomeOneWay, 0);
             return OutgoingCalls.OneWayReturnValue(method);
         }
 
         var completion = method.CreateCompletion();
         message.Id = Callbacks.NextId();
-        Callbacks.Register(message, completion, _messaging.ResponseTimeout, message.TargetSilo, activity);
+        Callbacks.Register(message, method, completion, _messaging.ResponseTimeout, message.TargetSilo, activity);
         Route(message);
         return completion.ToReturnValue(method.ReturnKind);
     }
@@ -249,7 +254,6 @@ internal sealed partial class SiloRuntime : IGrainCallInvoker, IGrainReferenceAc
             }
         }
 
-        RuntimeTelemetry.MessagesSent.Add(1);
         Connections.Send(silo, message);
     }
 
@@ -371,7 +375,6 @@ internal sealed partial class SiloRuntime : IGrainCallInvoker, IGrainReferenceAc
 
     private void OnSiloMessage(Connection connection, Message message)
     {
-        RuntimeTelemetry.MessagesReceived.Add(1);
         try
         {
             if (message.HasFlag(MessageFlags.SystemTarget))
@@ -413,7 +416,7 @@ internal sealed partial class SiloRuntime : IGrainCallInvoker, IGrainReferenceAc
             return;
         }
 
-        _ = IncomingCallInvoker.InvokeAsync(systemTarget, message, Serializer, MaxMessageSize, RouteResponse, ex => LogSystemTargetFailed(_logger, ex, message.Target.Type));
+        _ = IncomingCallInvoker.InvokeAsync(systemTarget, message, Serializer, MaxMessageSize, RouteResponse, ex => LogSystemTargetFailed(_logger, ex, message.Target.Type), TelemetryOrigin);
     }
 
     // ---- gateway: clients ----
@@ -452,7 +455,6 @@ internal sealed partial class SiloRuntime : IGrainCallInvoker, IGrainReferenceAc
 
     private void OnClientMessage(Connection connection, Message message)
     {
-        RuntimeTelemetry.MessagesReceived.Add(1);
         if (message.Direction == MessageDirection.Response)
         {
             // an observer's answer: its SendingSilo names the silo that called the observer

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
+using OrleansDist.Runtime.Telemetry;
 
 namespace OrleansDist.Runtime.Membership;
 
@@ -14,6 +15,7 @@ internal sealed class MembershipAgent : IMembershipProbe, IAsyncDisposable
     private readonly IMembershipTable _table;
     private readonly ClusterMembershipOptions _options;
     private readonly MembershipEntry _self;
+    private readonly TelemetryOrigin _origin;
     private readonly string _clusterId;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -34,6 +36,7 @@ internal sealed class MembershipAgent : IMembershipProbe, IAsyncDisposable
         _table = table;
         _options = options;
         _self = self;
+        _origin = TelemetryOrigin.ForSilo(self.SiloName);
         _clusterId = clusterId;
         _time = time;
         _logger = logger;
@@ -338,6 +341,7 @@ internal sealed class MembershipAgent : IMembershipProbe, IAsyncDisposable
 
         var snapshot = new ClusterMembershipSnapshot(data.Version.Version, members);
         _snapshot = snapshot;
+        CountStatusChanges(previous, snapshot);
         MembershipLog.ViewChanged(_logger, snapshot.Version, snapshot.ActiveSilos.Length, string.Join(", ", snapshot.ActiveSilos.Select(s => members[s].SiloName + "=" + s)));
         foreach (var silo in _missedProbes.Keys)
         {
@@ -349,6 +353,34 @@ internal sealed class MembershipAgent : IMembershipProbe, IAsyncDisposable
 
         SnapshotChanged?.Invoke(snapshot);
     }
+
+    /// <summary>Counts the members whose status differs from the previous view (a member not seen before counts too).</summary>
+    private void CountStatusChanges(ClusterMembershipSnapshot previous, ClusterMembershipSnapshot current)
+    {
+        if (!RuntimeTelemetry.MembershipChanges.Enabled)
+        {
+            return;
+        }
+
+        foreach (var (silo, entry) in current.Members)
+        {
+            if (previous.GetStatus(silo) != entry.Status)
+            {
+                RuntimeTelemetry.MembershipChanges.Add(1, new(RuntimeTelemetry.SiloStatusTag, StatusTagValue(entry.Status)), _origin.Tag);
+            }
+        }
+    }
+
+    private static string StatusTagValue(SiloStatus status) => status switch
+    {
+        SiloStatus.Created => "created",
+        SiloStatus.Joining => "joining",
+        SiloStatus.Active => "active",
+        SiloStatus.ShuttingDown => "shutting_down",
+        SiloStatus.Stopping => "stopping",
+        SiloStatus.Dead => "dead",
+        _ => "none",
+    };
 
     private async Task ProbeLoopAsync(CancellationToken cancellationToken)
     {

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using OrleansDist.Runtime.Telemetry;
 
 namespace OrleansDist.Runtime.Messaging;
 
@@ -20,12 +21,14 @@ internal sealed class Connection
     private readonly Channel<Message> _outbound = Channel.CreateUnbounded<Message>(new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
     private readonly int _maxMessageSize;
     private readonly ILogger _logger;
+    private readonly TelemetryOrigin _origin;
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Action<Connection, Message>? _onMessage;
     private int _closing;
 
-    private Connection(Socket socket, Handshake remote, int maxMessageSize, ILogger logger)
+    private Connection(Socket socket, Handshake local, Handshake remote, int maxMessageSize, ILogger logger)
     {
+        _origin = TelemetryOrigin.For(local);
         _socket = socket;
         _stream = new NetworkStream(socket, ownsSocket: true);
         _reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 4096));
@@ -84,7 +87,7 @@ internal sealed class Connection
                 throw new ConnectionRefusedException($"{endpoint}: {problem}");
             }
 
-            return new Connection(socket, remote, options.MaxMessageSize, logger);
+            return new Connection(socket, local, remote, options.MaxMessageSize, logger);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -128,7 +131,7 @@ internal sealed class Connection
             }
 
             await socket.SendAsync(local.Encode(), SocketFlags.None, timeout.Token).ConfigureAwait(false);
-            return new Connection(socket, remote, options.MaxMessageSize, logger);
+            return new Connection(socket, local, remote, options.MaxMessageSize, logger);
         }
         catch (Exception ex) when (ex is InvalidDataException or SocketException or OperationCanceledException or IOException)
         {
@@ -224,6 +227,7 @@ internal sealed class Connection
             var reader = _outbound.Reader;
             while (await reader.WaitToReadAsync().ConfigureAwait(false))
             {
+                var written = 0;
                 while (reader.TryRead(out var message))
                 {
                     try
@@ -238,10 +242,17 @@ internal sealed class Connection
                         continue;
                     }
 
+                    written++;
                     if (_writer.UnflushedBytes > 256 * 1024)
                     {
                         break;
                     }
+                }
+
+                // one measurement per batch, not per message
+                if (written > 0 && RuntimeTelemetry.MessagesSent.Enabled)
+                {
+                    RuntimeTelemetry.MessagesSent.Add(written, _origin.Tag);
                 }
 
                 var result = await _writer.FlushAsync().ConfigureAwait(false);
@@ -267,16 +278,22 @@ internal sealed class Connection
             {
                 var result = await _reader.ReadAsync().ConfigureAwait(false);
                 var buffer = result.Buffer;
+                var read = 0;
                 try
                 {
                     while (TryReadFrame(ref buffer, out var message))
                     {
+                        read++;
                         _onMessage!(this, message);
                     }
                 }
                 finally
                 {
                     _reader.AdvanceTo(buffer.Start, buffer.End);
+                    if (read > 0 && RuntimeTelemetry.MessagesReceived.Enabled)
+                    {
+                        RuntimeTelemetry.MessagesReceived.Add(read, _origin.Tag);
+                    }
                 }
 
                 if (result.IsCompleted)
@@ -295,6 +312,7 @@ internal sealed class Connection
         catch (InvalidDataException ex)
         {
             MessagingLog.ClosingOnBadInput(_logger, Name, ex.Message);
+            RuntimeTelemetry.MalformedFrames.Add(1, _origin.Tag);
             Abort("bad input: " + ex.Message);
         }
         catch (Exception ex)

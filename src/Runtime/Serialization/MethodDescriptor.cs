@@ -23,6 +23,8 @@ internal sealed class MethodDescriptor
         InterfaceType = interfaceType;
         InterfaceName = interfaceType.FullName!;
         Method = method;
+        MethodName = method.Name;
+        IsSystemTarget = typeof(SystemTargets.ISystemTarget).IsAssignableFrom(interfaceType);
         ParameterTypes = [.. method.GetParameters().Select(p => p.ParameterType)];
         Key = $"{method.Name}`{ParameterTypes.Length}";
         IsOneWay = method.GetCustomAttribute<OneWayAttribute>() is not null;
@@ -88,6 +90,12 @@ internal sealed class MethodDescriptor
 
     public MethodInfo Method { get; }
 
+    /// <summary>The method's name, the <c>rpc.method</c> of its spans and measurements.</summary>
+    public string MethodName { get; }
+
+    /// <summary>A silo service's method (directory, membership probe): traced by the runtime source, not the application one.</summary>
+    public bool IsSystemTarget { get; }
+
     /// <summary>Name and arity: overloads of equal arity are rejected when the interface is loaded.</summary>
     public string Key { get; }
 
@@ -109,7 +117,7 @@ internal sealed class MethodDescriptor
     public Func<ResponseCompletion> CreateCompletion { get; }
 
     /// <summary>The span name used by tracing: <c>IInterface/Method</c>.</summary>
-    public string SpanName => field ??= $"{InterfaceType.Name}/{Method.Name}";
+    public string SpanName => field ??= $"{InterfaceType.Name}/{MethodName}";
 
     private static async Task<object?> AwaitTaskOfT<T>(object task) => await ((Task<T>)task).ConfigureAwait(false);
 
