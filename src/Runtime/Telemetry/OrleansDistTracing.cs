@@ -13,6 +13,9 @@ namespace OrleansDist.Runtime.Telemetry;
 /// </summary>
 public static class OrleansDistTracing
 {
+    /// <summary>Spans the command-line client opens for the protocols it drives (a download, an experiment).</summary>
+    public const string ClientSourceName = "OrleansDist.Client";
+
     public static TracerProvider? Start(string serviceName, string? traceFile)
     {
         var otlp = !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT"));
@@ -24,8 +27,13 @@ public static class OrleansDistTracing
         var name = Environment.GetEnvironmentVariable("OTEL_SERVICE_NAME") is { Length: > 0 } fromEnvironment ? fromEnvironment : serviceName;
         var builder = Sdk.CreateTracerProviderBuilder()
             .SetResourceBuilder(ResourceBuilder.CreateDefault().AddService(name))
-            .AddSource(RuntimeTelemetry.ApplicationSourceName, "OrleansDist.Grains*")
-            .SetSampler(new AlwaysOnSampler());
+            .AddSource(RuntimeTelemetry.ApplicationSourceName, "OrleansDist.Grains*", ClientSourceName);
+
+        // OTEL_TRACES_SAMPLER (always_on, traceidratio, parentbased_*, ...) is read by the SDK itself; without it, every span
+        if (string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("OTEL_TRACES_SAMPLER")))
+        {
+            builder.SetSampler(new AlwaysOnSampler());
+        }
 
         // membership probes and directory calls are many and rarely interesting: only on request
         if (Environment.GetEnvironmentVariable("ORLEANSDIST_TRACE_RUNTIME") == "1")
