@@ -475,6 +475,7 @@ internal sealed class FetchSession : IAsyncDisposable
         while (true)
         {
             var ending = _stop.IsCancellationRequested || _collectionComplete;
+            var fetchDone = _fetchLoop is { IsCompleted: true }; // read before the snapshot: once done, nothing is added after it
             NumberedLine[] batch;
             FetcherCounters counters;
             lock (_gate)
@@ -488,7 +489,8 @@ internal sealed class FetchSession : IAsyncDisposable
             var heartbeatDue = !reportedOnce || _time.GetElapsedTime(lastReport) >= HeartbeatInterval;
             var flushDue = batch.Length >= _request.FlushLines
                 || (oldestPendingSince is { } since && _time.GetElapsedTime(since).TotalMilliseconds >= _request.FlushIntervalMs);
-            if ((ending && (batch.Length > 0 || !counters.IsEmpty) && !_collectionComplete) || flushDue || heartbeatDue)
+            // the last report goes out even once the collection is complete: its counters belong in the totals
+            if ((ending && (batch.Length > 0 || !counters.IsEmpty)) || flushDue || heartbeatDue)
             {
                 try
                 {
@@ -521,6 +523,11 @@ internal sealed class FetchSession : IAsyncDisposable
                     }
 
                     failing = true;
+                    if (_collectionComplete && fetchDone)
+                    {
+                        return; // only counters were left to report, to a collection that is done
+                    }
+
                     if (_time.GetElapsedTime(lastReport).TotalMilliseconds > _request.FetcherStallTimeoutMs)
                     {
                         // by now the collection counts this fetcher as silent and starts another in its place (or this
@@ -542,11 +549,11 @@ internal sealed class FetchSession : IAsyncDisposable
                 }
             }
 
-            if (ending && _fetchLoop is { IsCompleted: true })
+            if (ending && fetchDone)
             {
                 lock (_gate)
                 {
-                    if (_pending.Count == 0 || _collectionComplete)
+                    if ((_pending.Count == 0 || _collectionComplete) && _unreported.IsEmpty)
                     {
                         return;
                     }

@@ -115,13 +115,14 @@ public sealed class LineCollectionGrain(
             _lastServerError = counters.LastError;
         }
 
+        // counted in every phase: the fetchers' last reports arrive while they are stopped for the SUBMIT
+        var totals = State.Fetchers[fetcherIndex];
+        totals.Add(counters);
         if (State.Phase != DownloadPhase.Downloading)
         {
             return new AddLinesResult(0, _held.Count, _held.ToBitmap(), Stop: true);
         }
 
-        var totals = State.Fetchers[fetcherIndex];
-        totals.Add(counters);
         var elapsed = (int)Math.Min(int.MaxValue, time.GetUtcNow().ToUnixTimeMilliseconds() - State.StartedAtMs);
         var accepted = 0;
         foreach (var line in lines)

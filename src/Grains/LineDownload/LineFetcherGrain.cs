@@ -9,6 +9,8 @@ namespace OrleansDist.Grains.LineDownload;
 /// </summary>
 public sealed class LineFetcherGrain(ILogger<LineFetcherGrain> logger, TimeProvider time) : Grain, ILineFetcherGrain
 {
+    private static readonly TimeSpan KeepAlivePeriod = TimeSpan.FromSeconds(5);
+
     private FetchSession? _session;
     private IGrainTimer? _keepAlive;
 
@@ -27,8 +29,23 @@ public sealed class LineFetcherGrain(ILogger<LineFetcherGrain> logger, TimeProvi
         _session = NewSession(assignment);
         _session.Start();
         _keepAlive ??= GrainContext.RegisterGrainTimer(
-            _ => Task.CompletedTask,
-            new GrainTimerCreationOptions { DueTime = TimeSpan.FromSeconds(30), Period = TimeSpan.FromSeconds(30), KeepAlive = true });
+            _ => CloseIfFinishedAsync(),
+            new GrainTimerCreationOptions { DueTime = KeepAlivePeriod, Period = KeepAlivePeriod, KeepAlive = true });
+    }
+
+    /// <summary>
+    /// A session that ended on its own (the collection answered Stop, or it gave up on the collection) and was not stopped
+    /// by a call: close its connection, which the server counts against the address, and let the activation go.
+    /// </summary>
+    private async Task CloseIfFinishedAsync()
+    {
+        if (_session is { IsRunning: false })
+        {
+            await _session.DisposeAsync();
+            _session = null;
+            ReleaseKeepAlive();
+            DeactivateOnIdle();
+        }
     }
 
     public async Task Stop(bool keepConnection)
