@@ -144,6 +144,7 @@ internal static class DownloadCommands
         SourceAddresses = settings.SourceAddresses,
         ResetSession = settings.ResetSession,
         PipelineDepth = settings.PipelineDepth,
+        ServerUnreachableTimeoutMs = (int)settings.ServerTimeout.TotalMilliseconds,
     };
 
     private static void CheckSourceAddresses(DownloadSettings settings, int fetchers)

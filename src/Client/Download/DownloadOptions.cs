@@ -67,6 +67,13 @@ internal sealed class DownloadOptions
         HelpName = "seconds",
     };
 
+    public Option<double> ServerTimeout { get; } = new("--server-timeout")
+    {
+        Description = "Seconds without any fetcher reaching the line server before the download fails",
+        DefaultValueFactory = _ => 60,
+        HelpName = "seconds",
+    };
+
     public Option<string> Json { get; } = new("--json")
     {
         Description = "Also write the results as JSON to this file",
@@ -129,6 +136,14 @@ internal sealed class DownloadOptions
         });
         PipelineDepth.Validators.Add(result => Range(result, "--pipeline-depth", 1, 256));
         DashboardPort.Validators.Add(result => Range(result, "--dashboard-port", 0, 65535));
+        ServerTimeout.Validators.Add(result =>
+        {
+            var seconds = result.GetValueOrDefault<double>();
+            if (!(seconds >= 1 && seconds <= 86400))
+            {
+                result.AddError("--server-timeout must be between 1 and 86400 seconds");
+            }
+        });
         Timeout.Validators.Add(result =>
         {
             var seconds = result.GetValueOrDefault<double>();
@@ -150,6 +165,7 @@ internal sealed class DownloadOptions
         command.Options.Add(PipelineDepth);
         command.Options.Add(NoSessionReset);
         command.Options.Add(Timeout);
+        command.Options.Add(ServerTimeout);
         command.Options.Add(Json);
         command.Options.Add(DashboardPort);
         command.Options.Add(NoDashboard);
@@ -167,6 +183,7 @@ internal sealed class DownloadOptions
         PipelineDepth = parse.GetValue(PipelineDepth),
         ResetSession = !parse.GetValue(NoSessionReset),
         Timeout = TimeSpan.FromSeconds(parse.GetValue(Timeout)),
+        ServerTimeout = TimeSpan.FromSeconds(parse.GetValue(ServerTimeout)),
         JsonPath = parse.GetValue(Json),
         Dashboard = !parse.GetValue(NoDashboard),
         DashboardPort = parse.GetValue(DashboardPort),

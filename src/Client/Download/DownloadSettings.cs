@@ -26,6 +26,9 @@ internal sealed record DownloadSettings
 
     public string? JsonPath { get; init; }
 
+    /// <summary>How long no fetcher may reach the line server before the download fails.</summary>
+    public TimeSpan ServerTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Start the trace viewer with an embedded cluster (on <see cref="DashboardPort"/>).</summary>
     public bool Dashboard { get; init; } = true;
 

@@ -297,7 +297,8 @@ internal sealed class FetchSession : IAsyncDisposable
                 var count = pacer.Window - connection.Outstanding;
                 try
                 {
-                    await connection.SendLineRequestsAsync(count, stopping);
+                    // not cancellable: a stop between queueing the replies and writing the requests would leave replies awaited that never come
+                    await connection.SendLineRequestsAsync(count, CancellationToken.None);
                 }
                 catch (IOException ex)
                 {

@@ -303,12 +303,14 @@ public sealed class LineCollectionGrain(
 
             State.Submit = outcome;
             State.SubmittedAfterMs = time.GetUtcNow().ToUnixTimeMilliseconds() - State.StartedAtMs;
-            if (outcome.Success)
+            // cancelled while the SUBMIT was on its way: the reply is kept, the cancellation stands
+            var cancelledMeanwhile = State.Phase != DownloadPhase.Submitting;
+            if (outcome.Success && !cancelledMeanwhile)
             {
                 State.Phase = DownloadPhase.Submitted;
                 LineDownloadLog.Submitted(logger, DownloadId, outcome.Reply);
             }
-            else
+            else if (!cancelledMeanwhile)
             {
                 LineDownloadLog.SubmitFailed(logger, DownloadId, State.SubmitAttempts, outcome.Reply);
                 if (State.SubmitAttempts >= MaxSubmitAttempts)
@@ -320,6 +322,11 @@ public sealed class LineCollectionGrain(
 
             activity?.SetTag("orleansdist.submit.reply", outcome.Reply);
             await download.WriteStateAsync();
+        }
+        catch (InconsistentStateException)
+        {
+            // another activation wrote meanwhile (a view change after a crash): a fresh activation reloads and the watchdog submits again
+            DeactivateOnIdle();
         }
         finally
         {
@@ -390,17 +397,23 @@ public sealed class LineCollectionGrain(
         _lastConnectedAt = now;
     }
 
+    /// <summary>
+    /// True when the server is reached over IPv4 loopback, where every fetcher can have its own 127.0.0.x session
+    /// (IPv6 has a single loopback address, so there the fetchers use the system's).
+    /// </summary>
     private static async Task<bool> IsLoopbackAsync(string host)
     {
+        static bool IsIPv4Loopback(IPAddress address) => address.AddressFamily == AddressFamily.InterNetwork && IPAddress.IsLoopback(address);
+
         if (IPAddress.TryParse(host, out var address))
         {
-            return IPAddress.IsLoopback(address);
+            return IsIPv4Loopback(address);
         }
 
         try
         {
             var addresses = await Dns.GetHostAddressesAsync(host);
-            return addresses.Length > 0 && addresses.All(IPAddress.IsLoopback);
+            return addresses.Any(IsIPv4Loopback) && addresses.All(IPAddress.IsLoopback);
         }
         catch (SocketException ex)
         {
