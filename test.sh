@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test of OrleansDist on a fresh machine: builds the solution (Release, warnings are errors), starts a
+# Runs every test of OrleansDist on a fresh machine: installs Debian's Chromium and playwright-core for the browser test
+# when missing, builds the solution (Release, warnings are errors), starts a
 # throwaway PostgreSQL server (installing Debian's package if needed) for the PostgreSQL tests, runs all test
 # projects, stops the server, and prints one summary line "N passed, N failed".
 set -euo pipefail
