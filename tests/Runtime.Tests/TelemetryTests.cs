@@ -81,6 +81,32 @@ public sealed class TelemetryTests
     }
 
     [Fact]
+    public async Task TimerTicksRunWithoutTheSpanOrPlacementPinOfTheCallThatRegisteredThem()
+    {
+        using var capture = new TelemetryCapture();
+        var prefix = TelemetryCapture.NewPrefix();
+        await using var cluster = TelemetryCapture.ClusterBuilder(1, prefix).Build();
+        await cluster.DeployAsync();
+
+        var grain = cluster.Client.GetGrain<ITimerContextGrain>(Guid.NewGuid());
+        using (TelemetryCapture.TestSource.StartActivity("registering caller"))
+        {
+            await grain.StartTimer(TimeSpan.FromMilliseconds(50));
+        }
+
+        string[] contexts = [];
+        for (var i = 0; i < 100 && contexts.Length < 3; i++)
+        {
+            await Task.Delay(50);
+            contexts = await grain.TickContexts();
+        }
+
+        // a tick is work of its own: it must not hang under (or be pinned by) the long-finished call that registered the timer
+        Assert.True(contexts.Length >= 3, $"only {contexts.Length} ticks");
+        Assert.All(contexts, context => Assert.Equal("|", context));
+    }
+
+    [Fact]
     public async Task GrainExceptionMarksClientAndServerSpansAsErrorsWithExceptionEvents()
     {
         using var capture = new TelemetryCapture();

@@ -39,7 +39,17 @@ internal sealed class GrainTimer : IGrainTimer
 
     public bool KeepAlive { get; }
 
-    public void Start() => _timer = _timeProvider.CreateTimer(static s => ((GrainTimer)s!).OnTimerFired(), this, _dueTime, _period);
+    /// <summary>
+    /// Starts the timer without the registering call's execution context: a tick is work of its own, not part of the
+    /// (long finished) call's span, placement pin or other async-local state.
+    /// </summary>
+    public void Start()
+    {
+        using (ExecutionContext.SuppressFlow())
+        {
+            _timer = _timeProvider.CreateTimer(static s => ((GrainTimer)s!).OnTimerFired(), this, _dueTime, _period);
+        }
+    }
 
     private void OnTimerFired()
     {

@@ -91,3 +91,12 @@ public interface ISlowStartGrain : IGrainWithStringKey
 
     Task<bool> Ping();
 }
+
+public interface ITimerContextGrain : IGrainWithGuidKey
+{
+    /// <summary>Registers a timer from inside this call (and, on the caller's side, inside a span and a placement pin).</summary>
+    Task StartTimer(TimeSpan period);
+
+    /// <summary>For each tick so far: the span current when it ran ("" for none) and the silo pin in force ("" for none).</summary>
+    Task<string[]> TickContexts();
+}

@@ -177,3 +177,24 @@ public sealed class SlowStartGrain : Grain, ISlowStartGrain
 
     public Task<bool> Ping() => Task.FromResult(true);
 }
+
+public sealed class TimerContextGrain : Grain, ITimerContextGrain
+{
+    private readonly List<string> _contexts = [];
+
+    public Task StartTimer(TimeSpan period)
+    {
+        using (PlacementHint.PinToSilo("pinned-by-the-registering-call"))
+        {
+            RegisterGrainTimer(() =>
+            {
+                _contexts.Add($"{System.Diagnostics.Activity.Current?.DisplayName}|{PlacementHint.CurrentSiloName}");
+                return Task.CompletedTask;
+            }, period, period);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<string[]> TickContexts() => Task.FromResult(_contexts.ToArray());
+}
