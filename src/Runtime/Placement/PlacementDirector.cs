@@ -10,9 +10,19 @@ internal sealed class PlacementDirector(SiloAddress localSilo)
     {
         if (pinnedSiloName is not null)
         {
-            return membership.FindActiveByName(pinnedSiloName)
-                ?? throw new InvalidOperationException(
-                    $"{grainId} is pinned to silo '{pinnedSiloName}', but no active silo has that name (active: {string.Join(", ", membership.ActiveSilos.Select(s => membership.Members[s].SiloName))})");
+            if (membership.FindActiveByName(pinnedSiloName) is { } pinned)
+            {
+                return pinned;
+            }
+
+            // a silo that was in the cluster and is leaving or gone: the caller may retry (it is not a mistake in the call)
+            if (membership.Members.Values.FirstOrDefault(m => string.Equals(m.SiloName, pinnedSiloName, StringComparison.OrdinalIgnoreCase)) is { } gone)
+            {
+                throw new SiloUnavailableException($"{grainId} is pinned to silo '{pinnedSiloName}', which is {gone.Status}");
+            }
+
+            throw new InvalidOperationException(
+                $"{grainId} is pinned to silo '{pinnedSiloName}', but no active silo has that name (active: {string.Join(", ", membership.ActiveSilos.Select(s => membership.Members[s].SiloName))})");
         }
 
         var candidates = membership.ActiveSilos;
