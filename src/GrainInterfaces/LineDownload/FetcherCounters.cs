@@ -29,5 +29,21 @@ public sealed record FetcherCounters
     /// <summary>The last error the fetcher met (connect failure, malformed reply), or null.</summary>
     public string? LastError { get; init; }
 
+    /// <summary>These counts plus <paramref name="other"/>'s; the snapshot fields (silo, address, state) stay these.</summary>
+    public FetcherCounters Plus(FetcherCounters other) => Combine(other, 1);
+
+    /// <summary>These counts minus <paramref name="other"/>'s (what is left to report after it was reported).</summary>
+    public FetcherCounters Minus(FetcherCounters other) => Combine(other, -1);
+
+    private FetcherCounters Combine(FetcherCounters other, int sign) => this with
+    {
+        Requests = Requests + (sign * other.Requests),
+        LinesReceived = LinesReceived + (sign * other.LinesReceived),
+        Duplicates = Duplicates + (sign * other.Duplicates),
+        MinusOneReplies = MinusOneReplies + (sign * other.MinusOneReplies),
+        Reconnects = Reconnects + (sign * other.Reconnects),
+        MalformedReplies = MalformedReplies + (sign * other.MalformedReplies),
+    };
+
     public bool IsEmpty => Requests == 0 && LinesReceived == 0 && Duplicates == 0 && MinusOneReplies == 0 && Reconnects == 0 && MalformedReplies == 0;
 }

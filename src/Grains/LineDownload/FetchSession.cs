@@ -36,6 +36,7 @@ internal sealed class FetchSession : IAsyncDisposable
     private readonly LineSet _known;
     private readonly List<NumberedLine> _pending = [];
     private FetcherCounters _unreported = new();
+    private FetcherCounters _reportedTotals = new();
     private bool _connected;
     private string? _lastError;
 
@@ -88,8 +89,6 @@ internal sealed class FetchSession : IAsyncDisposable
         Activity.Current = caller;
     }
 
-    private FetcherCounters _reportedTotals = new();
-
     /// <summary>Everything this session did (reported or not), for its closing span and log line.</summary>
     private FetcherCounters Totals
     {
@@ -97,7 +96,7 @@ internal sealed class FetchSession : IAsyncDisposable
         {
             lock (_gate)
             {
-                return Add(_reportedTotals, _unreported);
+                return _reportedTotals.Plus(_unreported);
             }
         }
     }
@@ -499,8 +498,8 @@ internal sealed class FetchSession : IAsyncDisposable
                     lock (_gate)
                     {
                         _pending.RemoveRange(0, batch.Length);
-                        _unreported = Subtract(_unreported, counters);
-                        _reportedTotals = Add(_reportedTotals, counters);
+                        _unreported = _unreported.Minus(counters);
+                        _reportedTotals = _reportedTotals.Plus(counters);
                         _known.UnionWith(result.CollectedBitmap);
                     }
 
@@ -614,26 +613,6 @@ internal sealed class FetchSession : IAsyncDisposable
     }
 
     private static TimeSpan Next(TimeSpan backoff) => TimeSpan.FromTicks(Math.Min(MaximumBackoff.Ticks, backoff.Ticks * 2));
-
-    private static FetcherCounters Add(FetcherCounters a, FetcherCounters b) => a with
-    {
-        Requests = a.Requests + b.Requests,
-        LinesReceived = a.LinesReceived + b.LinesReceived,
-        Duplicates = a.Duplicates + b.Duplicates,
-        MinusOneReplies = a.MinusOneReplies + b.MinusOneReplies,
-        Reconnects = a.Reconnects + b.Reconnects,
-        MalformedReplies = a.MalformedReplies + b.MalformedReplies,
-    };
-
-    private static FetcherCounters Subtract(FetcherCounters a, FetcherCounters b) => a with
-    {
-        Requests = a.Requests - b.Requests,
-        LinesReceived = a.LinesReceived - b.LinesReceived,
-        Duplicates = a.Duplicates - b.Duplicates,
-        MinusOneReplies = a.MinusOneReplies - b.MinusOneReplies,
-        Reconnects = a.Reconnects - b.Reconnects,
-        MalformedReplies = a.MalformedReplies - b.MalformedReplies,
-    };
 
     public static (string Host, int Port) ParseServer(string server)
     {

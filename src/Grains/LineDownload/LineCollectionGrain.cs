@@ -261,7 +261,7 @@ public sealed class LineCollectionGrain(
                 await fetcher.Start(Assignment(index, resetSession));
             }
         }
-        catch (Exception ex) when (ex is SiloUnavailableException or TimeoutException or GrainCallException or InvalidOperationException)
+        catch (Exception ex) when (IsCallFailure(ex))
         {
             LineDownloadLog.FetcherStartFailed(logger, DownloadId, index, $"{ex.GetType().Name}: {ex.Message}");
         }
@@ -286,7 +286,7 @@ public sealed class LineCollectionGrain(
             {
                 outcome = await GrainFactory.GetGrain<ILineFetcherGrain>(FetcherKey(0)).Submit(Assignment(0, resetSession: false), request.Entry, lines);
             }
-            catch (Exception ex) when (ex is SiloUnavailableException or TimeoutException or GrainCallException or InvalidOperationException)
+            catch (Exception ex) when (IsCallFailure(ex))
             {
                 LineDownloadLog.SubmitFailed(logger, DownloadId, State.SubmitAttempts, $"{ex.GetType().Name}: {ex.Message}");
                 if (State.SubmitAttempts >= MaxSubmitAttempts)
@@ -343,7 +343,7 @@ public sealed class LineCollectionGrain(
             {
                 await GrainFactory.GetGrain<ILineFetcherGrain>(FetcherKey(i)).Stop(keepConnection: forSubmit && i == 0).WaitAsync(FetcherStopTimeout);
             }
-            catch (Exception ex) when (ex is SiloUnavailableException or TimeoutException or GrainCallException or InvalidOperationException)
+            catch (Exception ex) when (IsCallFailure(ex))
             {
                 // a fetcher that cannot be reached is not fetching either
             }
@@ -372,6 +372,10 @@ public sealed class LineCollectionGrain(
             throw;
         }
     }
+
+    /// <summary>How a call to a fetcher fails when its silo dies or the call cannot be placed: retried later, never fatal.</summary>
+    private static bool IsCallFailure(Exception ex) =>
+        ex is SiloUnavailableException or TimeoutException or GrainCallException or InvalidOperationException;
 
     private FetcherAssignment Assignment(int index, bool resetSession) => new()
     {
