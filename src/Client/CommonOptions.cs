@@ -117,12 +117,15 @@ internal sealed class CommonOptions
             TimeSpan.FromSeconds(parse.GetValue(CallTimeout)));
     }
 
-    private static void PositiveSeconds(OptionResult result, string name)
+    private static void PositiveSeconds(OptionResult result, string name) => SecondsBetween(result, name, 0.1, 86400);
+
+    /// <summary>An option given in seconds must lie in <paramref name="min"/>..<paramref name="max"/> (NaN never does).</summary>
+    public static void SecondsBetween(OptionResult result, string name, double min, double max)
     {
         var seconds = result.GetValueOrDefault<double>();
-        if (!(seconds >= 0.1 && seconds <= 86400))
+        if (!(seconds >= min && seconds <= max))
         {
-            result.AddError($"{name} must be between 0.1 and 86400 seconds");
+            result.AddError(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{name} must be between {min} and {max} seconds"));
         }
     }
 

@@ -136,22 +136,8 @@ internal sealed class DownloadOptions
         });
         PipelineDepth.Validators.Add(result => Range(result, "--pipeline-depth", 1, 256));
         DashboardPort.Validators.Add(result => Range(result, "--dashboard-port", 0, 65535));
-        ServerTimeout.Validators.Add(result =>
-        {
-            var seconds = result.GetValueOrDefault<double>();
-            if (!(seconds >= 1 && seconds <= 86400))
-            {
-                result.AddError("--server-timeout must be between 1 and 86400 seconds");
-            }
-        });
-        Timeout.Validators.Add(result =>
-        {
-            var seconds = result.GetValueOrDefault<double>();
-            if (!(seconds >= 1 && seconds <= 7 * 86400))
-            {
-                result.AddError("--timeout must be between 1 and 604800 seconds");
-            }
-        });
+        ServerTimeout.Validators.Add(result => CommonOptions.SecondsBetween(result, "--server-timeout", 1, 86400));
+        Timeout.Validators.Add(result => CommonOptions.SecondsBetween(result, "--timeout", 1, 7 * 86400));
     }
 
     public void AddTo(Command command)
