@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using OrleansDist.Runtime.Membership;
 using Spectre.Console;
 
 namespace OrleansDist.Client;
@@ -9,7 +8,7 @@ namespace OrleansDist.Client;
 internal static class ClusterStatus
 {
     public static IReadOnlyList<MembershipEntry> Order(MembershipTableData data) =>
-        [.. data.Members.Select(m => m.Entry).OrderBy(e => e.Status == SiloStatus.Dead ? 1 : 0).ThenBy(e => e.StartTime).ThenBy(e => e.SiloAddress)];
+        [.. data.Members.Select(m => m.Item1).OrderBy(e => e.Status == SiloStatus.Dead ? 1 : 0).ThenBy(e => e.StartTime).ThenBy(e => e.SiloAddress.ToString(), StringComparer.Ordinal)];
 
     public static void WriteTable(MembershipTableData data, CommonOptions.Settings settings, DateTimeOffset now, TextWriter output)
     {
@@ -48,13 +47,13 @@ internal static class ClusterStatus
         {
             table.AddRow(
                 Markup.Escape(entry.SiloName),
-                Markup.Escape(entry.SiloAddress.ToString()),
+                Markup.Escape(entry.SiloAddress.ToParsableString()),
                 StatusMarkup(entry.Status),
                 entry.ProxyPort > 0 ? entry.ProxyPort.ToString(CultureInfo.InvariantCulture) : "-",
                 Markup.Escape(entry.HostName),
-                entry.StartTime.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+                entry.StartTime.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
                 AgeSeconds(entry, now).ToString("0.0", CultureInfo.InvariantCulture),
-                entry.SuspectTimes.Count.ToString(CultureInfo.InvariantCulture));
+                (entry.SuspectTimes?.Count ?? 0).ToString(CultureInfo.InvariantCulture));
         }
 
         console.Write(table);
@@ -73,23 +72,23 @@ internal static class ClusterStatus
         {
             json.WriteStartObject();
             json.WriteString("name", entry.SiloName);
-            json.WriteString("address", entry.SiloAddress.ToString());
+            json.WriteString("address", entry.SiloAddress.ToParsableString());
             json.WriteString("ip", entry.SiloAddress.Endpoint.Address.ToString());
             json.WriteNumber("port", entry.SiloAddress.Endpoint.Port);
             json.WriteNumber("generation", entry.SiloAddress.Generation);
             json.WriteString("status", entry.Status.ToString());
             json.WriteNumber("gatewayPort", entry.ProxyPort);
             json.WriteString("hostName", entry.HostName);
-            json.WriteString("startTime", entry.StartTime);
-            json.WriteString("iAmAliveTime", entry.IAmAliveTime);
+            json.WriteString("startTime", new DateTimeOffset(entry.StartTime.ToUniversalTime(), TimeSpan.Zero));
+            json.WriteString("iAmAliveTime", new DateTimeOffset(entry.IAmAliveTime.ToUniversalTime(), TimeSpan.Zero));
             json.WriteNumber("iAmAliveAgeSeconds", Math.Round(AgeSeconds(entry, now), 1));
-            json.WriteNumber("suspicionCount", entry.SuspectTimes.Count);
+            json.WriteNumber("suspicionCount", (entry.SuspectTimes?.Count ?? 0));
             json.WriteStartArray("suspicions");
-            foreach (var vote in entry.SuspectTimes)
+            foreach (var vote in entry.SuspectTimes ?? [])
             {
                 json.WriteStartObject();
-                json.WriteString("by", vote.Suspecter.ToString());
-                json.WriteString("time", vote.Time);
+                json.WriteString("by", vote.Item1.ToParsableString());
+                json.WriteString("time", new DateTimeOffset(vote.Item2.ToUniversalTime(), TimeSpan.Zero));
                 json.WriteEndObject();
             }
 
@@ -103,7 +102,7 @@ internal static class ClusterStatus
         output.WriteByte((byte)'\n');
     }
 
-    private static double AgeSeconds(MembershipEntry entry, DateTimeOffset now) => Math.Max(0, (now - entry.IAmAliveTime).TotalSeconds);
+    private static double AgeSeconds(MembershipEntry entry, DateTimeOffset now) => Math.Max(0, (now.UtcDateTime - entry.IAmAliveTime.ToUniversalTime()).TotalSeconds);
 
     private static string StatusMarkup(SiloStatus status) => status switch
     {

@@ -4,7 +4,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using OrleansDist.AdoNet.Hosting;
-using OrleansDist.Runtime.Hosting;
+using OrleansDist.Hosting;
 
 namespace OrleansDist.Client;
 
@@ -41,7 +41,7 @@ internal sealed class CommonOptions
     {
         Description = "Cluster id",
         HelpName = "id",
-        DefaultValueFactory = _ => ClusterOptions.DefaultClusterId,
+        DefaultValueFactory = _ => ClusterDefaults.ClusterId,
         Recursive = true,
     };
 
@@ -112,7 +112,7 @@ internal sealed class CommonOptions
         return new Settings(
             [.. gateways.Select(g => TrySplitHostPort(g, out var host, out var port) ? (host, port) : throw new UsageException($"--gateway '{g}' is not host:port"))],
             MembershipUri.Parse(parse.GetValue(Membership) ?? DefaultMembership),
-            parse.GetValue(ClusterId) ?? ClusterOptions.DefaultClusterId,
+            parse.GetValue(ClusterId) ?? ClusterDefaults.ClusterId,
             TimeSpan.FromSeconds(parse.GetValue(ConnectTimeout)),
             TimeSpan.FromSeconds(parse.GetValue(CallTimeout)));
     }

@@ -1,9 +1,8 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using System.Text.Json;
-using OrleansDist.GrainInterfaces.Diagnostics;
-using OrleansDist.Runtime.Client;
-using OrleansDist.Runtime.Telemetry;
+using Dist.GrainInterfaces.Diagnostics;
+using OrleansDist.Hosting.Telemetry;
 
 namespace OrleansDist.Client;
 
@@ -91,7 +90,7 @@ public static class Program
         {
             var from = parse.GetValue(helloName) ?? "orleansdist";
             await using var client = await ClusterAccess.ConnectAsync(common.Read(parse), ct);
-            var answer = await client.GetGrain<IHelloGrain>(from).SayHello(from);
+            var answer = await client.Client.GetGrain<IHelloGrain>(from).SayHello(from);
             await Console.Out.WriteLineAsync(answer);
         }));
         root.Subcommands.Add(hello);
@@ -112,7 +111,7 @@ public static class Program
             var id = parse.GetValue(writeId);
             var value = parse.GetValue(writeValue) ?? "";
             await using var client = await ClusterAccess.ConnectAsync(common.Read(parse), ct);
-            var register = client.GetGrain<IRegisterGrain>(id);
+            var register = client.Client.GetGrain<IRegisterGrain>(id);
             await register.Write(value);
             var stored = await register.Read();
             await Console.Out.WriteLineAsync($"register {id}: wrote {JsonSerializer.Serialize(value)} (version {stored.Version}, silo {stored.SiloName})");
@@ -125,7 +124,7 @@ public static class Program
         {
             var id = parse.GetValue(readId);
             await using var client = await ClusterAccess.ConnectAsync(common.Read(parse), ct);
-            var value = await client.GetGrain<IRegisterGrain>(id).Read();
+            var value = await client.Client.GetGrain<IRegisterGrain>(id).Read();
             if (parse.GetValue(readJson))
             {
                 await Console.Out.WriteLineAsync(JsonSerializer.Serialize(new { id, value = value.Value, version = value.Version, silo = value.SiloName }));
@@ -163,7 +162,7 @@ public static class Program
             await Console.Error.WriteLineAsync("error: cancelled");
             return ExitFailed;
         }
-        catch (Exception ex) when (ex is SiloUnavailableException or TimeoutException or GrainCallException or ClusterConnectionException or InvalidOperationException)
+        catch (Exception ex) when (ex is SiloUnavailableException or TimeoutException or OrleansException or InvalidOperationException)
         {
             await Console.Error.WriteLineAsync($"error: the call failed: {ex.GetType().Name}: {ex.Message}");
             return ExitFailed;

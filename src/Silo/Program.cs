@@ -8,15 +8,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Console;
-using OrleansDist.AdoNet.Hosting;
-using OrleansDist.AdoNet.Membership;
-using OrleansDist.AdoNet.Persistence;
-using OrleansDist.Grains.Diagnostics;
 using OrleansDist.Hosting;
-using OrleansDist.Runtime.Hosting;
-using OrleansDist.Runtime.Membership;
-using OrleansDist.Runtime.Messaging;
-using OrleansDist.Runtime.Telemetry;
+using OrleansDist.Hosting.Telemetry;
 
 namespace OrleansDist.Silo;
 
@@ -69,7 +62,7 @@ public static partial class Program
 
         ConfigureLogging(builder.Logging, settings.LogLevel);
         using var tracing = OrleansDistTracing.Start("orleansdist-silo-" + (settings.Name ?? settings.SiloPort.ToString(System.Globalization.CultureInfo.InvariantCulture)), settings.TraceFile);
-        builder.UseOrleansDist(silo => ConfigureSilo(silo, settings));
+        builder.UseOrleans(silo => silo.UseOrleansDist(settings.ToSiloOptions()));
         using var host = builder.Build();
         var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OrleansDist.Silo.Program");
         LogSettings(logger, settings.ClusterId, settings.ServiceId, SiloSettings.Describe(settings.Membership), SiloSettings.Describe(settings.Storage));
@@ -87,8 +80,9 @@ public static partial class Program
             return ExitFailed;
         }
 
-        var silo = host.Services.GetRequiredService<Runtime.Hosting.Silo>();
-        await Console.Out.WriteLineAsync($"SILO READY name={silo.SiloName} silo={silo.SiloAddress} gateway={silo.GatewayEndpoint?.ToString() ?? "none"}");
+        var silo = host.Services.GetRequiredService<ILocalSiloDetails>();
+        var gateway = silo.GatewayAddress is { } g ? g.Endpoint.ToString() : "none";
+        await Console.Out.WriteLineAsync($"SILO READY name={silo.Name} silo={silo.SiloAddress.ToParsableString()} gateway={gateway}");
         await Console.Out.FlushAsync();
 
         try
@@ -104,64 +98,11 @@ public static partial class Program
         if (!signalled)
         {
             // Only the silo itself stops the host without a signal: it read itself Dead in the membership table.
-            await Console.Error.WriteLineAsync($"error: silo {silo.SiloName} stopped on its own (declared dead by the cluster?)");
+            await Console.Error.WriteLineAsync($"error: silo {silo.Name} stopped on its own (declared dead by the cluster?)");
             return ExitFailed;
         }
 
         return ExitOk;
-    }
-
-    private static void ConfigureSilo(ISiloBuilder silo, SiloSettings settings)
-    {
-        silo.Configure<ClusterOptions>(o =>
-        {
-            o.ClusterId = settings.ClusterId;
-            o.ServiceId = settings.ServiceId;
-        });
-
-        switch (settings.Membership.Scheme)
-        {
-            case MembershipUri.Sqlite:
-                silo.UseSqliteClustering(settings.Membership.Value);
-                break;
-            case MembershipUri.Postgres:
-                silo.UsePostgresClustering(settings.Membership.Value);
-                break;
-            default:
-                silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, settings.Primary, settings.ClusterId, settings.ServiceId);
-                break;
-        }
-
-        // After UseLocalhostClustering, which advertises 127.0.0.1: an explicit --advertised-ip wins.
-        silo.Configure<SiloOptions>(o =>
-        {
-            o.SiloName = settings.Name;
-            o.AdvertisedIPAddress = settings.AdvertisedIp;
-            o.SiloPort = settings.SiloPort;
-            o.GatewayPort = settings.GatewayPort;
-            o.ListenOnAnyHostAddress = settings.ListenAny;
-        });
-
-        switch (settings.Storage.Scheme)
-        {
-            case StorageUri.Sqlite:
-                silo.AddSqliteGrainStorage(Persistence.GrainStorageNames.Default, settings.Storage.Value);
-                break;
-            case StorageUri.Postgres:
-                silo.AddPostgresGrainStorage(Persistence.GrainStorageNames.Default, settings.Storage.Value);
-                break;
-            default:
-                silo.AddMemoryGrainStorage();
-                break;
-        }
-
-        if (settings.FastMembership)
-        {
-            silo.Configure<ClusterMembershipOptions>(o => o.UseFastProfile());
-        }
-
-        silo.Configure<MessagingOptions>(o => o.ResponseTimeout = settings.ResponseTimeout);
-        silo.AddGrainAssembly(typeof(RegisterGrain).Assembly);
     }
 
     /// <summary>An appsettings.json in the working directory overrides the one shipped beside the executable (and is overridden by the environment).</summary>

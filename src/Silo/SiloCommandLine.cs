@@ -1,5 +1,5 @@
 using System.CommandLine;
-using OrleansDist.Runtime.Hosting;
+using OrleansDist.Hosting;
 
 namespace OrleansDist.Silo;
 
@@ -15,7 +15,7 @@ internal sealed class SiloCommandLine
     public SiloCommandLine()
     {
         Root = new RootCommand(
-            "Runs one OrleansDist silo. Every option can also be set in appsettings.json (section \"OrleansDist\", e.g. \"SiloPort\": 11112) "
+            "Runs one OrleansDist silo (Microsoft Orleans 10.4.2). Every option can also be set in appsettings.json (section \"OrleansDist\", e.g. \"SiloPort\": 11112) "
             + "or in the environment (ORLEANSDIST_<Key>, e.g. ORLEANSDIST_SiloPort=11112); the command line wins over the environment, "
             + "which wins over appsettings.json.");
 
@@ -25,13 +25,13 @@ internal sealed class SiloCommandLine
             {
                 Description = "Cluster (deployment) id; silos and clients of different clusters refuse each other",
                 HelpName = "id",
-                DefaultValueFactory = _ => ClusterOptions.DefaultClusterId,
+                DefaultValueFactory = _ => ClusterDefaults.ClusterId,
             }),
             Add("ServiceId", new Option<string>("--service-id")
             {
                 Description = "Service id: persisted grain state is keyed by it, across deployments",
                 HelpName = "id",
-                DefaultValueFactory = _ => ClusterOptions.DefaultServiceId,
+                DefaultValueFactory = _ => ClusterDefaults.ServiceId,
             }),
             Add("Name", new Option<string>("--name")
             {
@@ -81,7 +81,7 @@ internal sealed class SiloCommandLine
             }),
             Add("FastMembership", new Option<bool>("--fast-membership")
             {
-                Description = "Failure detection for tests: a crashed silo is declared dead in about 3 s instead of 10-20 s",
+                Description = "Failure detection for tests: a crashed silo is declared dead in about 2 s instead of about 5 s",
             }),
             Add("ResponseTimeout", new Option<string>("--response-timeout")
             {

@@ -6,6 +6,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using OrleansDist.AdoNet.Hosting;
+using OrleansDist.Hosting;
 
 namespace OrleansDist.Silo;
 
@@ -20,7 +21,7 @@ internal sealed partial record SiloSettings
     public const int DefaultGatewayPort = 30000;
     public const string DefaultMembership = "sqlite:./orleansdist.db";
     public const string DefaultPrimary = "127.0.0.1:11111";
-    public const string DefaultResponseTimeout = "30s";
+    public const string DefaultResponseTimeout = "10s";
     public const string DefaultLogLevel = "Information";
 
     public required string ClusterId { get; init; }
@@ -166,6 +167,23 @@ internal sealed partial record SiloSettings
             TraceFile = string.IsNullOrWhiteSpace(Get("TraceFile").Text) ? null : Get("TraceFile").Text,
         };
     }
+
+    /// <summary>The options the silo is built from.</summary>
+    public OrleansDistSiloOptions ToSiloOptions() => new()
+    {
+        ClusterId = ClusterId,
+        ServiceId = ServiceId,
+        Name = Name ?? $"{Environment.MachineName}-{SiloPort}",
+        AdvertisedIp = AdvertisedIp,
+        SiloPort = SiloPort,
+        GatewayPort = GatewayPort,
+        ListenAny = ListenAny,
+        Membership = Membership,
+        Primary = Primary,
+        Storage = Storage,
+        FastMembership = FastMembership,
+        ResponseTimeout = ResponseTimeout,
+    };
 
     public static string Describe((string Scheme, string Value) spec) => spec.Scheme switch
     {

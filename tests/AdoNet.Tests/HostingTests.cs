@@ -1,114 +1,129 @@
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+using Orleans.Messaging;
 using OrleansDist.AdoNet.Hosting;
-using OrleansDist.AdoNet.Membership;
-using OrleansDist.AdoNet.Persistence;
-using OrleansDist.Persistence;
-using OrleansDist.Runtime.Hosting;
-using OrleansDist.Runtime.Membership;
+using OrleansDist.AdoNet.Tests.Support;
+using Xunit.Abstractions;
 
 namespace OrleansDist.AdoNet.Tests;
 
-public sealed class HostingTests : IDisposable
+/// <summary>The hosting extensions: what they register, and how a silo or client start fails while the database is down.</summary>
+public sealed class HostingTests(ITestOutputHelper output) : IDisposable
 {
-    private readonly TempDirectory _directory = new();
+    private readonly CancellationTokenSource _timeout = new(TimeSpan.FromMinutes(1));
 
-    public void Dispose() => _directory.Dispose();
+    private CancellationToken Ct => _timeout.Token;
+
+    public void Dispose() => _timeout.Dispose();
 
     [Fact]
-    public async Task SiloRegistrations_UseClusterOptions()
+    public void Silo_ThreeProvidersOnOneDatabase_OneInstallParticipant()
     {
-        var builder = new TestBuilder();
-        builder.Services.Configure<ClusterOptions>(o =>
+        var connection = AdoNetConnection.Postgres("Host=127.0.0.1;Port=1;Username=u;Database=d");
+        var other = AdoNetConnection.Postgres("Host=127.0.0.1;Port=2;Username=u;Database=d");
+        var silo = new FakeSiloBuilder();
+        silo.UseOrleansDistClustering(connection).AddOrleansDistGrainStorage("Default", connection).UseOrleansDistReminders(connection)
+            .AddOrleansDistGrainStorage("Archive", other);
+
+        Assert.Single(silo.Services, d => d.ImplementationType == typeof(SchemaInstallLifecycleParticipant));
+        Assert.Single(silo.Services, d => d.ServiceType == typeof(SchemaInstallCoordinator));
+        var targets = silo.Services.Where(d => d.ServiceType == typeof(SchemaTarget)).Select(d => ((SchemaTarget)d.ImplementationInstance!).Connection).ToList();
+        Assert.Equal([connection, other], targets.Distinct());
+    }
+
+    [Fact]
+    public async Task Client_GatewayListInstallsTheSchemaFirst()
+    {
+        using var directory = new TempDirectory();
+        var connection = AdoNetConnection.Sqlite(directory.File("client.db"));
+        var client = new FakeClientBuilder();
+        client.Services.AddLogging();
+        client.Services.Configure<ClusterOptions>(o => o.ClusterId = "blue");
+        client.UseOrleansDistClustering(connection);
+        await using var services = client.Services.BuildServiceProvider();
+
+        var gateways = services.GetRequiredService<IGatewayListProvider>();
+        Assert.IsType<SchemaInstallingGatewayListProvider>(gateways);
+        await gateways.InitializeGatewayListProviderAsync(Ct);
+        Assert.Empty(await gateways.GetGatewaysAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Silo_DatabaseDown_StartFailsWithTheInstallerMessage()
+    {
+        var port = FreePorts.Next();
+        var connection = AdoNetConnection.Postgres($"Host=127.0.0.1;Port={port};Username=app;Database=orleans");
+        var logs = new ListLogger();
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.ClearProviders().AddProvider(logs);
+        builder.Services.Configure<AdoNetSchemaOptions>(o => o.MaxWait = TimeSpan.FromSeconds(1.5));
+        builder.UseOrleans(silo =>
         {
-            o.ClusterId = "blue";
-            o.ServiceId = "shop";
+            silo.ConfigureEndpoints(IPAddress.Loopback, FreePorts.Next(), FreePorts.Next());
+            silo.UseOrleansDistClustering(connection).AddOrleansDistGrainStorage("Default", connection);
         });
-        var path = _directory.File("silo.db");
-        builder.UseSqliteClustering(path).AddSqliteGrainStorage("Default", path).AddPostgresGrainStorage("pg", "Host=127.0.0.1;Port=1;Username=u;Database=d");
+        using var host = builder.Build();
 
-        await using var services = builder.Services.BuildServiceProvider();
-        var table = Assert.IsType<SqliteMembershipTable>(services.GetRequiredService<IMembershipTable>());
-        Assert.Equal("blue", table.ClusterId);
-        Assert.Equal(path, table.FilePath);
-        var storage = Assert.IsType<SqliteGrainStorage>(services.GetRequiredKeyedService<IGrainStorage>(GrainStorageNames.Default));
-        Assert.Equal("shop", storage.ServiceId);
-        Assert.IsType<PostgresGrainStorage>(services.GetRequiredKeyedService<IGrainStorage>("pg"));
+        var ex = await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync(Ct));
+
+        output.WriteLine(ex.ToString());
+        var install = FindInChain<SchemaInstallException>(ex);
+        Assert.StartsWith($"database postgres 127.0.0.1:{port}/orleans still unreachable after 1.5 s", install.Message, StringComparison.Ordinal);
+        Assert.Contains(logs.Messages(LogLevel.Warning), m => m.StartsWith($"database postgres 127.0.0.1:{port}/orleans unreachable: ", StringComparison.Ordinal));
     }
 
     [Fact]
-    public async Task PostgresSiloRegistration_ResolvesWithoutConnecting()
+    public async Task Client_DatabaseDown_StartFailsWithTheInstallerMessage()
     {
-        var builder = new TestBuilder();
-        builder.UsePostgresClustering("Host=127.0.0.1;Port=1;Username=u;Database=d");
-        await using var services = builder.Services.BuildServiceProvider();
-        var table = Assert.IsType<PostgresMembershipTable>(services.GetRequiredService<IMembershipTable>());
-        Assert.Equal(ClusterOptions.DefaultClusterId, table.ClusterId);
+        var port = FreePorts.Next();
+        var connection = AdoNetConnection.Postgres($"Host=127.0.0.1;Port={port};Username=app;Database=orleans");
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.ClearProviders();
+        builder.Services.Configure<AdoNetSchemaOptions>(o => o.MaxWait = TimeSpan.FromSeconds(1));
+        builder.UseOrleansClient(client => client.UseOrleansDistClustering(connection));
+        using var host = builder.Build();
+
+        var ex = await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync(Ct));
+
+        output.WriteLine(ex.ToString());
+        Assert.StartsWith($"database postgres 127.0.0.1:{port}/orleans still unreachable after 1 s", FindInChain<SchemaInstallException>(ex).Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task ClientRegistration_FindsGatewaysInTheSiloTable()
+    private static T FindInChain<T>(Exception exception)
+        where T : Exception
     {
-        var path = _directory.File("cluster.db");
-        var silo = new TestBuilder();
-        silo.UseSqliteClustering(path);
-        var client = new TestClientBuilder();
-        client.UseSqliteClustering(path);
-        await using var siloServices = silo.Services.BuildServiceProvider();
-        await using var clientServices = client.Services.BuildServiceProvider();
+        for (Exception? current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is T found)
+            {
+                return found;
+            }
 
-        var table = siloServices.GetRequiredService<IMembershipTable>();
-        await table.InitializeMembershipTable(true, CancellationToken.None);
-        var entry = MembershipTableConformanceTests.Entry(11111, proxyPort: 30000);
-        Assert.True(await table.InsertRow(entry, new TableVersion(1, "1"), CancellationToken.None));
+            if (current is AggregateException aggregate && aggregate.InnerExceptions.Count == 1)
+            {
+                current = aggregate.InnerExceptions[0];
+                if (current is T inner)
+                {
+                    return inner;
+                }
+            }
+        }
 
-        var gateways = clientServices.GetRequiredService<IGatewayListProvider>();
-        Assert.IsType<MembershipTableGatewayListProvider>(gateways);
-        Assert.Equal([new IPEndPoint(IPAddress.Loopback, 30000)], await gateways.GetGatewaysAsync(CancellationToken.None));
+        throw new Xunit.Sdk.XunitException($"No {typeof(T).Name} in {exception}");
     }
 
-    [Theory]
-    [InlineData("sqlite:/var/lib/app/cluster.db", "sqlite", "/var/lib/app/cluster.db")]
-    [InlineData("SQLite:relative/x.db", "sqlite", "relative/x.db")]
-    [InlineData("postgres:Host=db;Port=5432;Username=app;Database=orleans", "postgres", "Host=db;Port=5432;Username=app;Database=orleans")]
-    [InlineData("postgresql:Host=db", "postgres", "Host=db")]
-    [InlineData("localhost", "localhost", "")]
-    [InlineData(" LocalHost ", "localhost", "")]
-    public void MembershipUri_ParsesValidSpecs(string spec, string scheme, string value)
-    {
-        Assert.Equal((scheme, value), MembershipUri.Parse(spec));
-    }
-
-    [Theory]
-    [InlineData("redis:host", "Unknown membership scheme 'redis'. Valid: sqlite:<path>, postgres:<connection string>, localhost")]
-    [InlineData("memory", "Unknown membership scheme 'memory'. Valid: sqlite:<path>, postgres:<connection string>, localhost")]
-    [InlineData("sqlite:", "The membership spec 'sqlite:' lacks its value: expected sqlite:<path>. Valid: sqlite:<path>, postgres:<connection string>, localhost")]
-    [InlineData("", "Empty membership spec. Valid: sqlite:<path>, postgres:<connection string>, localhost")]
-    public void MembershipUri_RejectsOthersListingTheValidForms(string spec, string message)
-    {
-        var ex = Assert.Throws<ArgumentException>(() => MembershipUri.Parse(spec));
-        Assert.Equal(message, ex.Message);
-    }
-
-    [Fact]
-    public void StorageUri_AcceptsMemoryAndListsValidForms()
-    {
-        Assert.Equal(("memory", ""), StorageUri.Parse("memory"));
-        Assert.Equal(("sqlite", "/tmp/s.db"), StorageUri.Parse("sqlite:/tmp/s.db"));
-        Assert.Equal(("postgres", "Host=x"), StorageUri.Parse("postgres:Host=x"));
-        var ex = Assert.Throws<ArgumentException>(() => StorageUri.Parse("redis:x"));
-        Assert.Equal("Unknown storage scheme 'redis'. Valid: sqlite:<path>, postgres:<connection string>, memory, localhost", ex.Message);
-    }
-
-    private sealed class TestBuilder : ISiloBuilder
+    private sealed class FakeSiloBuilder : ISiloBuilder
     {
         public IServiceCollection Services { get; } = new ServiceCollection();
 
         public IConfiguration Configuration { get; } = new ConfigurationBuilder().Build();
     }
 
-    private sealed class TestClientBuilder : IClientBuilder
+    private sealed class FakeClientBuilder : IClientBuilder
     {
         public IServiceCollection Services { get; } = new ServiceCollection();
 

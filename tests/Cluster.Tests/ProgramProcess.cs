@@ -3,46 +3,40 @@ using System.Text;
 
 namespace OrleansDist.Cluster.Tests;
 
-/// <summary>A real program (line server, client) run in the background, its output collected line by line.</summary>
-public sealed class ProgramProcess : IAsyncDisposable
+/// <summary>A real program (silo, line server, client) run in the background, its output (stdout and stderr) collected line by line.</summary>
+public class ProgramProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly StringBuilder _stdout = new();
+    private readonly StringBuilder _stderr = new();
     private readonly List<(Func<string, bool> Match, TaskCompletionSource<string> Seen)> _waiters = [];
+    private int _disposed;
 
-    private ProgramProcess(Process process) => _process = process;
-
-    public string Output
+    protected ProgramProcess(string dll, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
-        }
+        _process = ChildProcesses.StartDotnet(dll, args, environment);
+        Pid = _process.Id;
+        _process.OutputDataReceived += (_, e) => OnLine(e.Data, _stdout);
+        _process.ErrorDataReceived += (_, e) => OnLine(e.Data, _stderr);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
     }
+
+    /// <summary>stdout and stderr interleaved, as they arrived.</summary>
+    public string Output => Read(_output);
+
+    public string StdOut => Read(_stdout);
+
+    public string StdErr => Read(_stderr);
+
+    public int Pid { get; }
 
     public bool HasExited => _process.HasExited;
 
     public int ExitCode => _process.ExitCode;
 
-    public static ProgramProcess Start(string dll, params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(dll);
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        var program = new ProgramProcess(Process.Start(info) ?? throw new InvalidOperationException($"could not start {dll}"));
-        program._process.OutputDataReceived += (_, e) => program.OnLine(e.Data);
-        program._process.ErrorDataReceived += (_, e) => program.OnLine(e.Data);
-        program._process.BeginOutputReadLine();
-        program._process.BeginErrorReadLine();
-        return program;
-    }
+    public static ProgramProcess Start(string dll, params string[] args) => new(dll, args);
 
     /// <summary>Waits for an output line that <paramref name="match"/> accepts (lines already printed count).</summary>
     public Task<string> WaitForLineAsync(Func<string, bool> match, TimeSpan timeout)
@@ -61,9 +55,34 @@ public sealed class ProgramProcess : IAsyncDisposable
             _waiters.Add((match, seen));
         }
 
-        return seen.Task.WaitAsync(timeout);
+        return WaitAsync(seen.Task, timeout);
+
+        async Task<string> WaitAsync(Task<string> line, TimeSpan patience)
+        {
+            var exited = _process.WaitForExitAsync();
+            var first = await Task.WhenAny(line, exited, Task.Delay(patience));
+            if (first == line)
+            {
+                return await line;
+            }
+
+            if (first == exited)
+            {
+                // the line may have been the last one printed
+                _process.WaitForExit();
+                if (line.IsCompleted)
+                {
+                    return await line;
+                }
+
+                throw new InvalidOperationException($"the program exited (code {_process.ExitCode}) before printing the awaited line:\n{Output}");
+            }
+
+            throw new TimeoutException($"no awaited line within {patience.TotalSeconds:0.#} s:\n{Output}");
+        }
     }
 
+    /// <summary>Waits for the exit; kills the program (and throws) at the timeout.</summary>
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
         try
@@ -72,8 +91,8 @@ public sealed class ProgramProcess : IAsyncDisposable
         }
         catch (TimeoutException)
         {
-            _process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"the program did not exit within {timeout}:\n{Output}");
+            ChildProcesses.Kill(_process);
+            throw new TimeoutException($"the program did not exit within {timeout.TotalSeconds:0.#} s:\n{Output}");
         }
 
         _process.WaitForExit(); // drains the output readers
@@ -85,13 +104,24 @@ public sealed class ProgramProcess : IAsyncDisposable
     {
         if (!_process.HasExited)
         {
-            Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])?.WaitForExit();
+            using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            await kill.WaitForExitAsync();
         }
 
         return await WaitForExitAsync(timeout);
     }
 
-    private void OnLine(string? line)
+    /// <summary><c>kill -9</c>: no goodbye, no table write.</summary>
+    public void Kill() => ChildProcesses.Kill(_process);
+
+    /// <summary>Waits until the killed process is gone (its ports closed).</summary>
+    public Task WaitUntilGoneAsync() => _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+
+    protected virtual void OnLine(string line)
+    {
+    }
+
+    private void OnLine(string? line, StringBuilder stream)
     {
         if (line is null)
         {
@@ -102,6 +132,7 @@ public sealed class ProgramProcess : IAsyncDisposable
         lock (_output)
         {
             _output.AppendLine(line);
+            stream.AppendLine(line);
             foreach (var waiter in _waiters.ToList())
             {
                 if (waiter.Match(line))
@@ -116,16 +147,27 @@ public sealed class ProgramProcess : IAsyncDisposable
         {
             seen.TrySetResult(line);
         }
+
+        OnLine(line);
     }
 
-    public async ValueTask DisposeAsync()
+    private string Read(StringBuilder buffer)
     {
-        if (!_process.HasExited)
+        lock (_output)
         {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
+            return buffer.ToString();
+        }
+    }
+
+    public virtual async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
         }
 
+        await ChildProcesses.KillAndForgetAsync(_process);
         _process.Dispose();
+        GC.SuppressFinalize(this);
     }
 }

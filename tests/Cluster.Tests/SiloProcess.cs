@@ -1,26 +1,28 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 
 namespace OrleansDist.Cluster.Tests;
 
 /// <summary>A real <c>OrleansDist.Silo</c> process, started the way a user starts one, and killed with SIGKILL or stopped with SIGTERM.</summary>
-public sealed class SiloProcess : IAsyncDisposable
+public sealed class SiloProcess : ProgramProcess
 {
-    private readonly Process _process;
-    private readonly StringBuilder _output = new();
     private readonly TaskCompletionSource<string> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private SiloProcess(Process process, string name, int siloPort, int gatewayPort)
+    private SiloProcess(string name, string clusterId, int siloPort, int gatewayPort, IEnumerable<string> args)
+        : base(SiloDll, args)
     {
-        _process = process;
         Name = name;
+        ClusterId = clusterId;
         SiloPort = siloPort;
         GatewayPort = gatewayPort;
     }
 
     public string Name { get; }
+
+    public string ClusterId { get; }
+
+    /// <summary>Where the output goes once the silo is disposed.</summary>
+    public string LogFile => Path.Combine(Report.Logs, ClusterId, $"{Name}-{Pid}.log");
 
     public int SiloPort { get; }
 
@@ -28,20 +30,8 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public IPEndPoint Gateway => new(IPAddress.Loopback, GatewayPort);
 
-    public int Pid => _process.Id;
-
-    public bool HasExited => _process.HasExited;
-
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
-        }
-    }
+    /// <summary>The <c>SILO READY</c> line, once printed.</summary>
+    public string? ReadyLine => _ready.Task.IsCompletedSuccessfully ? _ready.Task.Result : null;
 
     public static string SiloDll => ProjectOutput("Silo", "OrleansDist.Silo.dll");
 
@@ -63,116 +53,88 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>Runs a program to completion (or kills it at the timeout) and returns its exit code and output.</summary>
     public static async Task<(int ExitCode, string StdOut, string StdErr, bool TimedOut)> RunAsync(string dll, TimeSpan timeout, params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(dll);
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
+        await using var program = Start(dll, args);
         var timedOut = false;
+        int exitCode;
         try
         {
-            await process.WaitForExitAsync().WaitAsync(timeout);
+            exitCode = await program.WaitForExitAsync(timeout);
         }
         catch (TimeoutException)
         {
             timedOut = true;
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
+            await program.WaitUntilGoneAsync();
+            exitCode = program.ExitCode;
         }
 
-        return (process.ExitCode, await stdout, await stderr, timedOut);
+        return (exitCode, program.StdOut, program.StdErr, timedOut);
     }
 
-    /// <summary>Starts a silo; its ServiceId is the cluster id, so grain state never leaks between tests sharing a database.</summary>
-    public static async Task<SiloProcess> StartAsync(string name, string membership, string clusterId, bool fastMembership, params string[] extraArgs)
+    /// <summary>
+    /// Starts a silo and waits for its <c>SILO READY</c> line. Its ServiceId is the cluster id, so grain state never leaks
+    /// between tests sharing a database. Ports 0 = free ones.
+    /// </summary>
+    public static async Task<SiloProcess> StartAsync(
+        string name, string membership, string clusterId, bool fastMembership, IEnumerable<string>? extraArgs = null, int siloPort = 0, int gatewayPort = 0,
+        TimeSpan? readyTimeout = null)
     {
-        var siloPort = FreePort();
-        var gatewayPort = FreePort();
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(SiloDll);
-        foreach (var arg in new[] { "--name", name, "--cluster-id", clusterId, "--service-id", clusterId, "--membership", membership, "--silo-port", siloPort.ToString(), "--gateway-port", gatewayPort.ToString() })
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        if (fastMembership)
-        {
-            info.ArgumentList.Add("--fast-membership");
-        }
-
-        foreach (var arg in extraArgs)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the silo");
-        var silo = new SiloProcess(process, name, siloPort, gatewayPort);
-        process.OutputDataReceived += (_, e) => silo.OnLine(e.Data);
-        process.ErrorDataReceived += (_, e) => silo.OnLine(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        _ = process.WaitForExitAsync().ContinueWith(_ => silo._ready.TrySetException(new InvalidOperationException($"silo {name} exited with code {process.ExitCode} before it was ready:\n{silo.Output}")), TaskScheduler.Default);
+        var silo = Launch(name, membership, clusterId, fastMembership, extraArgs, siloPort, gatewayPort);
         try
         {
-            await silo._ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            await silo.WaitUntilReadyAsync(readyTimeout ?? TimeSpan.FromSeconds(60));
         }
-        catch (TimeoutException)
+        catch
         {
             await silo.DisposeAsync();
-            throw new TimeoutException($"silo {name} did not print SILO READY within 60 s:\n{silo.Output}");
+            throw;
         }
 
         return silo;
     }
 
-    private void OnLine(string? line)
+    /// <summary>Starts a silo without waiting for it.</summary>
+    public static SiloProcess Launch(
+        string name, string membership, string clusterId, bool fastMembership, IEnumerable<string>? extraArgs = null, int siloPort = 0, int gatewayPort = 0)
     {
-        if (line is null)
+        siloPort = siloPort == 0 ? FreePort() : siloPort;
+        gatewayPort = gatewayPort == 0 ? FreePort() : gatewayPort;
+        List<string> args =
+        [
+            "--name", name, "--cluster-id", clusterId, "--service-id", clusterId, "--membership", membership,
+            "--silo-port", siloPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--gateway-port", gatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ];
+        if (fastMembership)
         {
-            return;
+            args.Add("--fast-membership");
         }
 
-        lock (_output)
-        {
-            _output.AppendLine(line);
-        }
+        args.AddRange(extraArgs ?? []);
+        return new SiloProcess(name, clusterId, siloPort, gatewayPort, args);
+    }
 
+    public async Task WaitUntilReadyAsync(TimeSpan timeout)
+    {
+        try
+        {
+            await WaitForLineAsync(l => l.StartsWith("SILO READY", StringComparison.Ordinal), timeout);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"silo {Name} did not print SILO READY within {timeout.TotalSeconds:0} s:\n{Output}");
+        }
+        catch (InvalidOperationException)
+        {
+            throw new InvalidOperationException($"silo {Name} exited with code {ExitCode} before it was ready:\n{Output}");
+        }
+    }
+
+    protected override void OnLine(string line)
+    {
         if (line.StartsWith("SILO READY", StringComparison.Ordinal))
         {
             _ready.TrySetResult(line);
         }
-    }
-
-    /// <summary><c>kill -9</c>: no goodbye, no table write.</summary>
-    public void Kill()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-        }
-    }
-
-    /// <summary>SIGTERM: the silo stops gracefully.</summary>
-    public async Task<int> TerminateAsync(TimeSpan timeout)
-    {
-        if (!_process.HasExited)
-        {
-            using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-            await kill.WaitForExitAsync();
-        }
-
-        await _process.WaitForExitAsync().WaitAsync(timeout);
-        return _process.ExitCode;
     }
 
     public static int FreePort()
@@ -182,11 +144,18 @@ public sealed class SiloProcess : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
-        Kill();
-        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(_ => { }, TaskScheduler.Default);
-        _process.Dispose();
+        await base.DisposeAsync();
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(LogFile)!);
+            await File.WriteAllTextAsync(LogFile, Output);
+        }
+        catch (IOException)
+        {
+            // logs are a help, not a result
+        }
     }
 
     public override string ToString() => $"{Name} (pid {Pid}, silo port {SiloPort}, gateway {GatewayPort})";

@@ -8,19 +8,20 @@ public sealed class TraceFileTests
     public async Task ClientAndSiloSpansOfOneCallFormOneTree()
     {
         var traces = Path.Combine(Path.GetTempPath(), $"orleansdist-traces-{Guid.NewGuid():N}.jsonl");
-        var spec = Databases.MembershipSpec(Databases.Sqlite, "traces");
+        await using var db = await TestDatabase.CreateAsync(Databases.Sqlite, "traces");
+        var spec = db.Spec;
         var clusterId = "traces-" + Guid.NewGuid().ToString("N")[..8];
         try
         {
-            await using (var silo = await SiloProcess.StartAsync("traced", spec, clusterId, fastMembership: true, "--trace-file", traces))
+            await using (var silo = await SiloProcess.StartAsync("traced", spec, clusterId, fastMembership: true, ["--trace-file", traces]))
             {
                 var hello = await SiloProcess.RunAsync(SiloProcess.ClientDll, TimeSpan.FromSeconds(30), "hello", "--name", "tracer", "--membership", spec, "--cluster-id", clusterId, "--trace-file", traces);
-                Assert.Equal(0, hello.ExitCode);
+                Assert.True(hello.ExitCode == 0, hello.StdErr);
                 await silo.TerminateAsync(TimeSpan.FromSeconds(20)); // flushes the silo's spans
             }
 
             var printed = await SiloProcess.RunAsync(SiloProcess.ClientDll, TimeSpan.FromSeconds(30), "trace", traces);
-            Assert.Equal(0, printed.ExitCode);
+            Assert.True(printed.ExitCode == 0, printed.StdErr);
             var lines = printed.StdOut.Split('\n');
             var client = Array.FindIndex(lines, l => l.StartsWith("  IHelloGrain/SayHello [Client] orleansdist-client", StringComparison.Ordinal));
             Assert.True(client >= 0, printed.StdOut);

@@ -1,22 +1,25 @@
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using OrleansDist.Client.Download;
 using OrleansDist.Dashboard.Storage;
-using SpanKind = OrleansDist.Dashboard.Storage.SpanKind;
-using OrleansDist.GrainInterfaces.LineDownload;
-using OrleansDist.Grains.LineDownload;
+using Dist.GrainInterfaces.LineDownload;
 using OrleansDist.Hosting;
+using OrleansDist.Hosting.Telemetry;
 using OrleansDist.LineServer;
-using OrleansDist.TestingHost;
+using SpanKind = OrleansDist.Dashboard.Storage.SpanKind;
 
 namespace OrleansDist.Dashboard.Tests;
 
 /// <summary>
-/// A real line download on a 2-silo in-process cluster, its spans exported with the OpenTelemetry OTLP exporter to the
-/// built-in receiver: one trace from the client's root span down into both silos, and the same trace in a browser.
+/// A real line download on a 2-silo Orleans cluster in this process (<see cref="EmbeddedCluster"/>: the product's silo and
+/// client configuration, which adds Orleans' activity propagation), its spans exported with the OpenTelemetry OTLP exporter
+/// to the built-in receiver: one trace from the client's root span down into both silos, and the same trace in a browser.
+/// Grain-call spans are Orleans' own (named <c>IInterface/Method</c>, as our runtime named them), listened to through the
+/// product's list <see cref="OrleansDistTracing.ApplicationSources"/> (which source Orleans puts them in: GrainCallTracingTests).
 /// </summary>
 public sealed class DownloadTraceTests
 {
@@ -89,9 +92,9 @@ public sealed class DownloadTraceTests
     {
         private readonly TracerProvider _tracing;
         private readonly LineServerHost _server;
-        private readonly TestCluster _cluster;
+        private readonly EmbeddedCluster _cluster;
 
-        private TracedDownload(TraceDashboardServer dashboard, TracerProvider tracing, LineServerHost server, TestCluster cluster)
+        private TracedDownload(TraceDashboardServer dashboard, TracerProvider tracing, LineServerHost server, EmbeddedCluster cluster)
         {
             Dashboard = dashboard;
             _tracing = tracing;
@@ -103,46 +106,109 @@ public sealed class DownloadTraceTests
 
         public TraceSnapshot Trace { get; private set; } = null!;
 
-        public IReadOnlyList<string> SiloNames => [.. _cluster.Silos.Select(s => s.Name)];
+        public IReadOnlyList<string> SiloNames => [.. _cluster.Describe().Select(s => s.Name)];
 
         public static async Task<TracedDownload> RunAsync()
         {
             var dashboard = await TraceDashboardServer.StartAsync(new TraceDashboardOptions { Port = 0 });
             var tracing = Sdk.CreateTracerProviderBuilder()
                 .SetResourceBuilder(ResourceBuilder.CreateDefault().AddService("download-trace-test"))
-                .AddSource("OrleansDist.Application", "OrleansDist.Grains*", DownloadRunner.Source.Name)
+                .AddSource(OrleansDistTracing.ApplicationSources)
                 .AddOtlpExporter(o =>
                 {
                     o.Endpoint = dashboard.OtlpTracesEndpoint;
                     o.Protocol = OtlpExportProtocol.HttpProtobuf;
                 })
                 .Build();
-            var server = new LineServerHost(new LineServerOptions { Port = 0, BindAddress = "127.0.0.1", Lines = 100, Rate = 1000 });
-            await server.StartAsync();
-            var cluster = new TestClusterBuilder(2).ConfigureSilo(silo => silo.AddGrainAssembly(typeof(LineCollectionGrain).Assembly)).Build();
-            await cluster.DeployAsync();
+            LineServerHost? server = null;
+            EmbeddedCluster? cluster = null;
+            try
+            {
+                server = new LineServerHost(new LineServerOptions { Port = 0, BindAddress = "127.0.0.1", Lines = 100, Rate = 1000 });
+                await server.StartAsync();
+                using var starting = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+                cluster = await EmbeddedCluster.StartAsync(
+                    2,
+                    configureLogging: logging => logging.SetMinimumLevel(LogLevel.None),
+                    clusterId: "download-trace-" + Guid.NewGuid().ToString("N")[..8],
+                    cancellationToken: starting.Token);
+            }
+            catch
+            {
+                if (server is not null)
+                {
+                    await server.DisposeAsync();
+                }
+
+                tracing.Dispose();
+                await dashboard.DisposeAsync();
+                throw;
+            }
+
             var run = new TracedDownload(dashboard, tracing, server, cluster);
+            try
+            {
+                await run.DownloadAsync();
+            }
+            catch
+            {
+                await run.DisposeAsync();
+                throw;
+            }
 
-            var id = "traced-" + Guid.NewGuid().ToString("N")[..8];
-            var request = new DownloadRequest { Server = $"127.0.0.1:{server.EndPoint.Port}", Entry = "trace@test", Fetchers = 2, ExpectedLines = 100 };
-            var result = await new DownloadRunner(cluster.Client, new DownloadProgressPrinter(TextWriter.Null, TimeSpan.FromSeconds(1)))
-                .RunAsync(id, request, TimeSpan.FromSeconds(60), CancellationToken.None);
-            Assert.True(result.Succeeded, $"{result.Status.Phase}: {result.Status.Error}");
-
-            tracing.ForceFlush(10_000);
-            using var arrived = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-            run.Trace = await dashboard.Store.WaitForTraceAsync(
-                t => t.Spans.Any(s => s.Name == "download" && s.GetAttribute("orleansdist.download.id") as string == id) && t.Spans.Any(s => s.Name == "SUBMIT"),
-                arrived.Token);
             return run;
         }
 
+        private async Task DownloadAsync()
+        {
+            var id = "traced-" + Guid.NewGuid().ToString("N")[..8];
+            var request = new DownloadRequest { Server = $"127.0.0.1:{_server.EndPoint.Port}", Entry = "trace@test", Fetchers = 2, ExpectedLines = 100 };
+            var result = await new DownloadRunner(_cluster.Client, new DownloadProgressPrinter(TextWriter.Null, TimeSpan.FromSeconds(1)))
+                .RunAsync(id, request, TimeSpan.FromSeconds(60), CancellationToken.None);
+            Assert.True(result.Succeeded, $"{result.Status.Phase}: {result.Status.Error}");
+
+            _tracing.ForceFlush(10_000);
+            using var arrived = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            try
+            {
+                Trace = await Dashboard.Store.WaitForTraceAsync(
+                    t => t.Spans.Any(s => s.Name == "download" && s.GetAttribute("orleansdist.download.id") as string == id) && t.Spans.Any(s => s.Name == "SUBMIT"),
+                    arrived.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                var grainCalls = Dashboard.Store.GetAllTraces().Any(t => t.Spans.Any(s => s.Name.StartsWith("ILine", StringComparison.Ordinal)));
+                Assert.Fail(
+                    "no trace with the download's root span and a SUBMIT arrived within 20 s"
+                    + (grainCalls ? "" : " (and no grain-call span at all: see GrainCallTracingTests)")
+                    + $"; the store holds:{Environment.NewLine}{DescribeStore()}");
+            }
+        }
+
+        private string DescribeStore() => string.Join(
+            Environment.NewLine,
+            Dashboard.Store.GetAllTraces().Select(t =>
+                $"trace {t.TraceId}: {t.Spans.Count} spans: "
+                + string.Join(", ", t.Spans.GroupBy(s => $"{s.Name} ({s.Kind}, {s.ScopeName}{(s.ParentSpanId is null ? ", root" : "")})").Select(g => $"{g.Count()}x {g.Key}"))));
+
         public async ValueTask DisposeAsync()
         {
-            await _cluster.DisposeAsync();
-            await _server.DisposeAsync();
-            _tracing.Dispose();
-            await Dashboard.DisposeAsync();
+            try
+            {
+                await _cluster.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(60));
+            }
+            finally
+            {
+                try
+                {
+                    await _server.DisposeAsync();
+                }
+                finally
+                {
+                    _tracing.Dispose();
+                    await Dashboard.DisposeAsync();
+                }
+            }
         }
     }
 }

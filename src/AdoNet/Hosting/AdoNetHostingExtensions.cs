@@ -1,88 +1,91 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using OrleansDist.AdoNet.Membership;
-using OrleansDist.AdoNet.Persistence;
-using OrleansDist.Persistence;
-using OrleansDist.Runtime.Membership;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Configuration;
+using Orleans.Messaging;
+using Orleans.Runtime.Membership;
+using OrleansDist.AdoNet.Hosting;
 
-// Same namespace as ISiloBuilder/IClientBuilder, so these show up wherever the builders are used.
-namespace OrleansDist.Runtime.Hosting;
+namespace OrleansDist.AdoNet;
 
-/// <summary>Registers the SQLite and PostgreSQL membership tables and grain storages.</summary>
+/// <summary>
+/// Orleans' own ADO.NET clustering, grain storage and reminders on SQLite or PostgreSQL, with the schema (tables and
+/// <c>OrleansQuery</c> rows) installed automatically before the providers read it. Installation waits for an
+/// unreachable database up to <see cref="AdoNetSchemaOptions.MaxWait"/>.
+/// </summary>
 public static class AdoNetHostingExtensions
 {
-    /// <summary>Membership in a SQLite file shared by the silo processes of one machine; ClusterId from <see cref="ClusterOptions"/>.</summary>
-    public static ISiloBuilder UseSqliteClustering(this ISiloBuilder builder, string path)
+    /// <summary>Membership in <paramref name="connection"/> (Orleans' <c>UseAdoNetClustering</c>).</summary>
+    public static ISiloBuilder UseOrleansDistClustering(this ISiloBuilder builder, AdoNetConnection connection)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        AddSqliteMembership(builder.Services, path);
-        return builder;
+        ArgumentNullException.ThrowIfNull(connection);
+        AddSiloSchemaInstall(builder.Services, connection);
+        return builder.UseAdoNetClustering((AdoNetClusteringSiloOptions o) =>
+        {
+            o.Invariant = connection.Invariant;
+            o.ConnectionString = connection.ConnectionString;
+        });
     }
 
-    /// <summary>Membership in PostgreSQL (Npgsql connection string); ClusterId from <see cref="ClusterOptions"/>.</summary>
-    public static ISiloBuilder UsePostgresClustering(this ISiloBuilder builder, string connectionString)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        AddPostgresMembership(builder.Services, connectionString);
-        return builder;
-    }
-
-    /// <summary>A grain storage named <paramref name="name"/> in a SQLite file; states keyed by <see cref="ClusterOptions.ServiceId"/>.</summary>
-    public static ISiloBuilder AddSqliteGrainStorage(this ISiloBuilder builder, string name, string path)
+    /// <summary>Grain storage <paramref name="name"/> in <paramref name="connection"/> (Orleans' <c>AddAdoNetGrainStorage</c>).</summary>
+    public static ISiloBuilder AddOrleansDistGrainStorage(this ISiloBuilder builder, string name, AdoNetConnection connection)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        builder.Services.AddKeyedSingleton<IGrainStorage>(name, (sp, _) => new SqliteGrainStorage(path, GetClusterOptions(sp).ServiceId, CreateLogger<SqliteGrainStorage>(sp)));
-        return builder;
+        ArgumentNullException.ThrowIfNull(connection);
+        AddSiloSchemaInstall(builder.Services, connection);
+        return builder.AddAdoNetGrainStorage(name, (AdoNetGrainStorageOptions o) =>
+        {
+            o.Invariant = connection.Invariant;
+            o.ConnectionString = connection.ConnectionString;
+        });
     }
 
-    /// <summary>A grain storage named <paramref name="name"/> in PostgreSQL; states keyed by <see cref="ClusterOptions.ServiceId"/>.</summary>
-    public static ISiloBuilder AddPostgresGrainStorage(this ISiloBuilder builder, string name, string connectionString)
+    /// <summary>Reminders in <paramref name="connection"/> (Orleans' <c>UseAdoNetReminderService</c>).</summary>
+    public static ISiloBuilder UseOrleansDistReminders(this ISiloBuilder builder, AdoNetConnection connection)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        builder.Services.AddKeyedSingleton<IGrainStorage>(name, (sp, _) => new PostgresGrainStorage(connectionString, GetClusterOptions(sp).ServiceId, CreateLogger<PostgresGrainStorage>(sp)));
-        return builder;
+        ArgumentNullException.ThrowIfNull(connection);
+        AddSiloSchemaInstall(builder.Services, connection);
+        return builder.UseAdoNetReminderService((AdoNetReminderTableOptions o) =>
+        {
+            o.Invariant = connection.Invariant;
+            o.ConnectionString = connection.ConnectionString;
+        });
     }
 
-    /// <summary>A client that finds its gateways (Active silos with a proxy port) in a SQLite membership file.</summary>
-    public static IClientBuilder UseSqliteClustering(this IClientBuilder builder, string path)
+    /// <summary>
+    /// The client's gateway list from the membership table in <paramref name="connection"/> (Orleans'
+    /// <c>UseAdoNetClustering</c>); the schema is installed first, so a client started before any silo fails with
+    /// Orleans' "could not find any gateway" rather than a missing table.
+    /// </summary>
+    public static IClientBuilder UseOrleansDistClustering(this IClientBuilder builder, AdoNetConnection connection)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        AddSqliteMembership(builder.Services, path);
-        AddGatewayListProvider(builder.Services);
+        ArgumentNullException.ThrowIfNull(connection);
+        AddCoordinator(builder.Services);
+        builder.UseAdoNetClustering((AdoNetClusteringClientOptions o) =>
+        {
+            o.Invariant = connection.Invariant;
+            o.ConnectionString = connection.ConnectionString;
+        });
+        builder.Services.Replace(ServiceDescriptor.Singleton<IGatewayListProvider>(services => new SchemaInstallingGatewayListProvider(
+            connection,
+            services.GetRequiredService<SchemaInstallCoordinator>(),
+            ActivatorUtilities.CreateInstance<AdoNetGatewayListProvider>(services))));
         return builder;
     }
 
-    /// <summary>A client that finds its gateways (Active silos with a proxy port) in a PostgreSQL membership table.</summary>
-    public static IClientBuilder UsePostgresClustering(this IClientBuilder builder, string connectionString)
+    private static void AddSiloSchemaInstall(IServiceCollection services, AdoNetConnection connection)
     {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        AddPostgresMembership(builder.Services, connectionString);
-        AddGatewayListProvider(builder.Services);
-        return builder;
+        AddCoordinator(services);
+        services.AddSingleton(new SchemaTarget(connection));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ILifecycleParticipant<ISiloLifecycle>, SchemaInstallLifecycleParticipant>());
     }
 
-    private static void AddSqliteMembership(IServiceCollection services, string path) =>
-        services.AddSingleton<IMembershipTable>(sp => new SqliteMembershipTable(path, GetClusterOptions(sp).ClusterId, CreateLogger<SqliteMembershipTable>(sp)));
-
-    private static void AddPostgresMembership(IServiceCollection services, string connectionString) =>
-        services.AddSingleton<IMembershipTable>(sp => new PostgresMembershipTable(connectionString, GetClusterOptions(sp).ClusterId, CreateLogger<PostgresMembershipTable>(sp)));
-
-    private static void AddGatewayListProvider(IServiceCollection services) =>
-        services.AddSingleton<IGatewayListProvider>(sp => new MembershipTableGatewayListProvider(sp.GetRequiredService<IMembershipTable>()));
-
-    private static ClusterOptions GetClusterOptions(IServiceProvider services) =>
-        services.GetService<IOptions<ClusterOptions>>()?.Value ?? new ClusterOptions();
-
-    private static ILogger CreateLogger<T>(IServiceProvider services) =>
-        services.GetService<ILoggerFactory>()?.CreateLogger<T>() ?? NullLogger<T>.Instance;
+    private static void AddCoordinator(IServiceCollection services)
+    {
+        services.AddOptions<AdoNetSchemaOptions>();
+        services.TryAddSingleton<SchemaInstallCoordinator>();
+    }
 }

@@ -2,7 +2,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OrleansDist.Hosting;
 using OrleansDist.LineServer;
-using OrleansDist.TestingHost;
 
 namespace OrleansDist.Client.Download;
 
@@ -12,11 +11,11 @@ namespace OrleansDist.Client.Download;
 /// </summary>
 internal sealed class DownloadEnvironment : IAsyncDisposable
 {
-    private readonly TestCluster? _embeddedCluster;
+    private readonly EmbeddedCluster? _embeddedCluster;
     private readonly IAsyncDisposable? _externalClient;
 
     private DownloadEnvironment(
-        IClusterClient client, string server, string clusterDescription, TestCluster? embeddedCluster, IAsyncDisposable? externalClient, LineServerHost? embeddedServer, EmbeddedDashboard? dashboard)
+        IClusterClient client, string server, string clusterDescription, EmbeddedCluster? embeddedCluster, IAsyncDisposable? externalClient, LineServerHost? embeddedServer, EmbeddedDashboard? dashboard)
     {
         Dashboard = dashboard;
         Client = client;
@@ -40,12 +39,12 @@ internal sealed class DownloadEnvironment : IAsyncDisposable
     public EmbeddedDashboard? Dashboard { get; }
 
     /// <summary>The in-process cluster, when there is one (tests kill its silos).</summary>
-    public TestCluster? EmbeddedCluster => _embeddedCluster;
+    public EmbeddedCluster? EmbeddedCluster => _embeddedCluster;
 
     public static async Task<DownloadEnvironment> StartAsync(DownloadSettings settings, CommonOptions.Settings common, TextWriter log, CancellationToken cancellationToken)
     {
         LineServerHost? server = null;
-        TestCluster? cluster = null;
+        EmbeddedCluster? cluster = null;
         IAsyncDisposable? external = null;
         EmbeddedDashboard? dashboard = null;
         try
@@ -72,22 +71,15 @@ internal sealed class DownloadEnvironment : IAsyncDisposable
 
             if (settings.UseCluster)
             {
-                var client = await ClusterAccess.ConnectAsync(common, cancellationToken);
-                external = client;
+                var connection = await ClusterAccess.ConnectAsync(common, cancellationToken);
+                external = connection;
+                var client = connection.Client;
                 await log.WriteLineAsync($"Using the running cluster '{common.ClusterId}' ({common.MembershipDescription})");
                 return new DownloadEnvironment(client, serverEndpoint, $"cluster {common.ClusterId}", null, external, server, null);
             }
 
-            var builder = new TestClusterBuilder(2);
-            builder.Options.ClusterId = "embedded";
-            cluster = builder
-                .ConfigureSilo(silo => silo.AddGrainAssembly(typeof(Grains.LineDownload.LineCollectionGrain).Assembly))
-                .ConfigureSilo(silo => silo.Services.AddLogging(logging => logging
-                    .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; })
-                    .AddFilter((category, level) => level >= LogLevel.Warning)))
-                .Build();
-            await cluster.DeployAsync(cancellationToken);
-            await log.WriteLineAsync($"Embedded cluster: {string.Join(", ", cluster.Silos.Select(s => $"{s.Name} ({s.SiloAddress})"))}");
+            cluster = await EmbeddedCluster.StartAsync(2, cancellationToken: cancellationToken);
+            await log.WriteLineAsync($"Embedded cluster (Microsoft Orleans): {string.Join(", ", cluster.Describe().Select(s => $"{s.Name} ({s.Address})"))}");
             return new DownloadEnvironment(cluster.Client, serverEndpoint, "embedded 2-silo cluster", cluster, null, server, dashboard);
         }
         catch

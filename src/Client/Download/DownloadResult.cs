@@ -1,4 +1,4 @@
-using OrleansDist.GrainInterfaces.LineDownload;
+using Dist.GrainInterfaces.LineDownload;
 
 namespace OrleansDist.Client.Download;
 
@@ -29,6 +29,16 @@ internal sealed record DownloadResult
 
     /// <summary>Lines received that were already held: dropped at a fetcher, or by the collection when two fetchers raced.</summary>
     public long Duplicates => Status.Fetchers.Sum(f => f.Duplicates) + Status.CollectionDuplicates;
+
+    /// <summary>
+    /// Line-carrying replies per second at the server's steady rate: each fetcher's draws after its first <c>-1</c> (the
+    /// token bucket's initial burst spent) over the time they took, summed over the fetchers (each has its own session).
+    /// Neither the burst nor how many draws the coupon collector happens to need moves it. Null when no fetcher was throttled.
+    /// </summary>
+    public double? SteadyDrawRate =>
+        Status.Fetchers.Where(f => f.ThrottledMicroseconds > 0).Select(f => f.ThrottledDraws / (f.ThrottledMicroseconds / 1e6)).ToList() is { Count: > 0 } rates
+            ? rates.Sum()
+            : null;
 
     public long MinusOneReplies => Status.Fetchers.Sum(f => f.MinusOneReplies);
 

@@ -1,12 +1,12 @@
 using System.Diagnostics;
-using OrleansDist.GrainInterfaces.LineDownload;
+using Dist.GrainInterfaces.LineDownload;
 
 namespace OrleansDist.Client.Download;
 
 /// <summary>Starts one download on the cluster and follows it to the SUBMIT reply, reporting progress as it goes.</summary>
 internal sealed class DownloadRunner(IClusterClient client, DownloadProgressPrinter progress)
 {
-    public static readonly ActivitySource Source = new(Runtime.Telemetry.OrleansDistTracing.ClientSourceName, "1.0");
+    public static readonly ActivitySource Source = new(Hosting.Telemetry.OrleansDistTracing.ClientSourceName, "1.0");
 
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
 
@@ -55,7 +55,7 @@ internal sealed class DownloadRunner(IClusterClient client, DownloadProgressPrin
                 status = await collection.GetStatus();
                 unreachable = null;
             }
-            catch (Exception ex) when (ex is SiloUnavailableException or TimeoutException or ClusterConnectionException)
+            catch (Exception ex) when (ex is SiloUnavailableException or TimeoutException or OrleansException)
             {
                 // the collection's silo may have died: it comes back on another silo from its stored state
                 unreachable = $"collection unreachable ({ex.GetType().Name}); retrying";
@@ -95,7 +95,7 @@ internal sealed class DownloadRunner(IClusterClient client, DownloadProgressPrin
         {
             await collection.Cancel(reason).WaitAsync(TimeSpan.FromSeconds(5));
         }
-        catch (Exception ex) when (ex is SiloUnavailableException or TimeoutException or ClusterConnectionException or GrainCallException)
+        catch (Exception ex) when (ex is SiloUnavailableException or TimeoutException or OrleansException)
         {
             // the fetchers stop on their own once they cannot reach the collection for long
         }

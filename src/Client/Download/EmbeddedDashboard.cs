@@ -4,7 +4,7 @@ using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using OrleansDist.Dashboard;
 using OrleansDist.Dashboard.Storage;
-using OrleansDist.Runtime.Telemetry;
+using OrleansDist.Hosting.Telemetry;
 
 namespace OrleansDist.Client.Download;
 
@@ -45,7 +45,7 @@ internal sealed class EmbeddedDashboard : IAsyncDisposable
 
         var tracing = Sdk.CreateTracerProviderBuilder()
             .SetResourceBuilder(ResourceBuilder.CreateDefault().AddService(ServiceName))
-            .AddSource(RuntimeTelemetry.ApplicationSourceName, "OrleansDist.Grains*", DownloadRunner.Source.Name)
+            .AddSource(OrleansDistTracing.ApplicationSources)
             .SetSampler(new AlwaysOnSampler())
             .AddOtlpExporter(o =>
             {

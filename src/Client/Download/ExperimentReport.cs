@@ -39,11 +39,17 @@ internal sealed class ExperimentReport
         var baseline = groups.FirstOrDefault(g => g.Key == 1) is { } one && one.Any(r => r.Succeeded)
             ? Median(one.Where(r => r.Succeeded).Select(r => r.Seconds))
             : (double?)null;
+        var baselineDraws = groups.FirstOrDefault(g => g.Key == 1) is { } first && first.Where(r => r.Succeeded && r.SteadyDrawRate is not null).ToList() is { Count: > 0 } drawn
+            ? Median(drawn.Select(r => r.SteadyDrawRate!.Value))
+            : (double?)null;
         var settings = groups.Select(g =>
         {
             var succeeded = g.Where(r => r.Succeeded).ToList();
             var median = succeeded.Count == 0 ? (double?)null : Median(succeeded.Select(r => r.Seconds));
             var speedup = baseline is { } b && median is { } m && m > 0 ? b / m : (double?)null;
+            var drawRates = succeeded.Where(r => r.SteadyDrawRate is not null).Select(r => r.SteadyDrawRate!.Value).ToList();
+            var drawRate = drawRates.Count == 0 ? (double?)null : Median(drawRates);
+            var drawEfficiency = baselineDraws is { } d1 && d1 > 0 && drawRate is { } dn ? dn / (g.Key * d1) : (double?)null;
             return new Setting(
                 g.Key,
                 median,
@@ -56,7 +62,9 @@ internal sealed class ExperimentReport
                 succeeded.Count,
                 g.Count(),
                 succeeded.Count == 0 ? 0 : (long)Median(succeeded.Select(r => (double)r.LinesReceived)),
-                succeeded.Count == 0 ? 0 : Math.Round(Median(succeeded.Select(r => r.LinesReceived / r.Seconds / r.Fetchers)), 1));
+                succeeded.Count == 0 ? 0 : Math.Round(Median(succeeded.Select(r => r.LinesReceived / r.Seconds / r.Fetchers)), 1),
+                drawRate is { } rate ? Math.Round(rate, 1) : null,
+                drawEfficiency);
         }).ToList();
         return new ExperimentReport(settings, runs, info);
     }
@@ -64,12 +72,12 @@ internal sealed class ExperimentReport
     public void WriteTable(TextWriter output)
     {
         output.WriteLine();
-        output.WriteLine(" fetchers | median s | speed-up | efficiency | requests | duplicates | -1 replies | lines received | lines/s per fetcher | runs (s)");
-        output.WriteLine("----------|----------|----------|------------|----------|------------|------------|----------------|---------------------|---------");
+        output.WriteLine(" fetchers | median s | speed-up | efficiency | draws/s | draw-rate eff. | requests | duplicates | -1 replies | lines received | lines/s per fetcher | runs (s)");
+        output.WriteLine("----------|----------|----------|------------|---------|----------------|----------|------------|------------|----------------|---------------------|---------");
         foreach (var s in Settings)
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $" {s.Fetchers,8} | {Show(s.MedianSeconds, "0.00"),8} | {Show(s.Speedup, "0.00"),8} | {Show(s.Efficiency, "0.00"),10} | {s.Requests,8} | {s.Duplicates,10} | {s.MinusOneReplies,10} | {s.LinesReceived,14} | {s.LinesPerSecondPerFetcher,19:0.0} | {string.Join(", ", s.RunSeconds.Select(x => x.ToString("0.00", CultureInfo.InvariantCulture)))}{(s.Succeeded < s.Runs ? $" ({s.Runs - s.Succeeded} failed)" : "")}"));
+                $" {s.Fetchers,8} | {Show(s.MedianSeconds, "0.00"),8} | {Show(s.Speedup, "0.00"),8} | {Show(s.Efficiency, "0.00"),10} | {Show(s.DrawRate, "0.0"),7} | {Show(s.DrawRateEfficiency, "0.00"),14} | {s.Requests,8} | {s.Duplicates,10} | {s.MinusOneReplies,10} | {s.LinesReceived,14} | {s.LinesPerSecondPerFetcher,19:0.0} | {string.Join(", ", s.RunSeconds.Select(x => x.ToString("0.00", CultureInfo.InvariantCulture)))}{(s.Succeeded < s.Runs ? $" ({s.Runs - s.Succeeded} failed)" : "")}"));
         }
     }
 
@@ -102,6 +110,8 @@ internal sealed class ExperimentReport
             median_seconds = Round(s.MedianSeconds),
             speedup = Round(s.Speedup),
             efficiency = Round(s.Efficiency),
+            draws_per_second = s.DrawRate,
+            draw_rate_efficiency = Round(s.DrawRateEfficiency),
             s.Requests,
             s.Duplicates,
             minus_one_replies = s.MinusOneReplies,
@@ -116,11 +126,11 @@ internal sealed class ExperimentReport
 
     private string ToCsv()
     {
-        var csv = new StringBuilder("fetchers,median_seconds,speedup,efficiency,requests,duplicates,minus_one_replies,succeeded,runs,run_seconds\n");
+        var csv = new StringBuilder("fetchers,median_seconds,speedup,efficiency,draws_per_second,draw_rate_efficiency,requests,duplicates,minus_one_replies,succeeded,runs,run_seconds\n");
         foreach (var s in Settings)
         {
             csv.Append(CultureInfo.InvariantCulture,
-                $"{s.Fetchers},{Show(s.MedianSeconds, "0.###", "")},{Show(s.Speedup, "0.###", "")},{Show(s.Efficiency, "0.###", "")},{s.Requests},{s.Duplicates},{s.MinusOneReplies},{s.Succeeded},{s.Runs},{string.Join(';', s.RunSeconds.Select(x => x.ToString("0.###", CultureInfo.InvariantCulture)))}\n");
+                $"{s.Fetchers},{Show(s.MedianSeconds, "0.###", "")},{Show(s.Speedup, "0.###", "")},{Show(s.Efficiency, "0.###", "")},{Show(s.DrawRate, "0.#", "")},{Show(s.DrawRateEfficiency, "0.###", "")},{s.Requests},{s.Duplicates},{s.MinusOneReplies},{s.Succeeded},{s.Runs},{string.Join(';', s.RunSeconds.Select(x => x.ToString("0.###", CultureInfo.InvariantCulture)))}\n");
         }
 
         return csv.ToString();
@@ -189,7 +199,8 @@ internal sealed class ExperimentReport
 
     public sealed record Setting(
         int Fetchers, double? MedianSeconds, double? Speedup, double? Efficiency, long Requests, long Duplicates, long MinusOneReplies,
-        double[] RunSeconds, int Succeeded, int Runs, long LinesReceived = 0, double LinesPerSecondPerFetcher = 0);
+        double[] RunSeconds, int Succeeded, int Runs, long LinesReceived = 0, double LinesPerSecondPerFetcher = 0,
+        double? DrawRate = null, double? DrawRateEfficiency = null);
 
     public sealed record ExperimentInfo(string Server, int Lines, double? Rate, int Repeat, string Cluster, DateTimeOffset StartedAt);
 }

@@ -1,5 +1,6 @@
-namespace OrleansDist.GrainInterfaces.LineDownload;
+namespace Dist.GrainInterfaces.LineDownload;
 
+[GenerateSerializer, Alias("OrleansDist.LineDownload.DownloadPhase")]
 public enum DownloadPhase
 {
     /// <summary>No download was started under this id.</summary>

@@ -1,9 +1,9 @@
-using OrleansDist.GrainInterfaces.Diagnostics;
+using Dist.GrainInterfaces.Diagnostics;
 
 namespace OrleansDist.Grains.Diagnostics;
 
-public sealed class HelloGrain : Grain, IHelloGrain
+public sealed class HelloGrain(ILocalSiloDetails silo) : Grain, IHelloGrain
 {
     public Task<string> SayHello(string from) =>
-        Task.FromResult($"Hello, {from}! This is grain '{this.GetPrimaryKeyString()}' on silo {GrainContext.SiloName}.");
+        Task.FromResult($"Hello, {from}! This is grain '{this.GetPrimaryKeyString()}' on silo {silo.Name}.");
 }

@@ -1,20 +1,21 @@
-using OrleansDist.GrainInterfaces.Diagnostics;
-using OrleansDist.Persistence;
+using Dist.GrainInterfaces.Diagnostics;
 
 namespace OrleansDist.Grains.Diagnostics;
 
 /// <summary>Keeps one string in the default grain storage under the state name "register".</summary>
 public sealed class RegisterGrain(
-    [PersistentState("register")] IPersistentState<RegisterState> register) : Grain, IRegisterGrain
+    [PersistentState("register")] IPersistentState<RegisterState> register,
+    ILocalSiloDetails silo,
+    TimeProvider time) : Grain, IRegisterGrain
 {
     public async Task Write(string value)
     {
         register.State.Value = value;
         register.State.Version++;
-        register.State.LastWrite = DateTimeOffset.UtcNow;
+        register.State.LastWrite = time.GetUtcNow();
         await register.WriteStateAsync();
     }
 
     public Task<RegisterValue> Read() =>
-        Task.FromResult(new RegisterValue(register.State.Value, register.State.Version, GrainContext.SiloName));
+        Task.FromResult(new RegisterValue(register.State.Value, register.State.Version, silo.Name));
 }

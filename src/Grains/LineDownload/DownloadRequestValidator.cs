@@ -1,4 +1,4 @@
-using OrleansDist.GrainInterfaces.LineDownload;
+using Dist.GrainInterfaces.LineDownload;
 
 namespace OrleansDist.Grains.LineDownload;
 

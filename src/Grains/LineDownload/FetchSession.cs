@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
-using OrleansDist.GrainInterfaces.LineDownload;
+using Dist.GrainInterfaces.LineDownload;
 
 namespace OrleansDist.Grains.LineDownload;
 
@@ -37,6 +37,10 @@ internal sealed class FetchSession : IAsyncDisposable
     private readonly List<NumberedLine> _pending = [];
     private FetcherCounters _unreported = new();
     private FetcherCounters _reportedTotals = new();
+
+    // Since the first -1 (burst spent) and until the fetch loop ends: the span whose draws measure the server's steady rate.
+    private long? _throttledMark;
+    private long? _fetchEndedAt;
     private bool _connected;
     private string? _lastError;
 
@@ -75,8 +79,28 @@ internal sealed class FetchSession : IAsyncDisposable
         activity?.SetTag("orleansdist.fetcher.index", _assignment.Index);
         activity?.SetTag("orleansdist.silo", _siloName);
         activity?.SetTag("network.local.address", _assignment.SourceAddress ?? "(system)");
-        _fetchLoop = Task.Run(() => FetchLoopAsync(_stop.Token));
-        _courier = Task.Run(CourierLoopAsync);
+        // The loops outlive the Start call: they must not carry its request context (a placement hint would pin
+        // whatever they activate to this silo).
+        _fetchLoop = Task.Run(async () =>
+        {
+            RequestContext.Clear();
+            try
+            {
+                await FetchLoopAsync(_stop.Token);
+            }
+            finally
+            {
+                lock (_gate)
+                {
+                    _fetchEndedAt = _time.GetTimestamp();
+                }
+            }
+        });
+        _courier = Task.Run(() =>
+        {
+            RequestContext.Clear();
+            return CourierLoopAsync();
+        });
         _ = Task.WhenAll(_fetchLoop, _courier).ContinueWith(
             _ =>
             {
@@ -342,7 +366,7 @@ internal sealed class FetchSession : IAsyncDisposable
 
         // drain: the replies in flight are read so the connection is clean for a SUBMIT
         var drainUntil = _time.GetTimestamp() + (long)(DrainTimeout.TotalSeconds * _time.TimestampFrequency);
-        while (connection.Outstanding > 0 && _time.GetTimestamp() < drainUntil)
+        while (connection.HasUnhandledReplies && _time.GetTimestamp() < drainUntil)
         {
             var reply = await ReadReplyAsync(connection, DrainTimeout, CancellationToken.None);
             if (reply is null || Handle(reply.Value, pacer, confirmed, ref gotLines) is not null)
@@ -352,11 +376,11 @@ internal sealed class FetchSession : IAsyncDisposable
             }
         }
 
-        if (connection.Outstanding == 0 && confirmed.ReleaseAtCleanEnd() is { } last)
+        if (!connection.HasUnhandledReplies && confirmed.ReleaseAtCleanEnd() is { } last)
         {
             Offer(last);
         }
-        else if (connection.Outstanding > 0)
+        else if (connection.HasUnhandledReplies)
         {
             await DropConnectionAsync();
         }
@@ -370,13 +394,18 @@ internal sealed class FetchSession : IAsyncDisposable
         switch (reply.Kind)
         {
             case ServerReplyKind.SendLine when reply.Line.IsRateLimited:
+                lock (_gate)
+                {
+                    _throttledMark ??= _time.GetTimestamp();
+                }
+
                 Count(c => c with { MinusOneReplies = c.MinusOneReplies + 1 });
                 pacer.OnRateLimited(_time.GetTimestamp(), _time.TimestampFrequency);
                 Offer(confirmed.Accept(reply.Line));
                 return null;
             case ServerReplyKind.SendLine:
                 gotLines = true;
-                Count(c => c with { LinesReceived = c.LinesReceived + 1 });
+                Count(c => c with { LinesReceived = c.LinesReceived + 1, ThrottledDraws = c.ThrottledDraws + (_throttledMark is null ? 0 : 1) });
                 pacer.OnLine();
                 Offer(confirmed.Accept(reply.Line));
                 return null;
@@ -481,6 +510,7 @@ internal sealed class FetchSession : IAsyncDisposable
             lock (_gate)
             {
                 batch = [.. _pending];
+                AccrueThrottledTime();
                 counters = _unreported with { Silo = _siloName, SourceAddress = _assignment.SourceAddress ?? "", Connected = _connected, LastError = _lastError };
             }
 
@@ -570,6 +600,23 @@ internal sealed class FetchSession : IAsyncDisposable
             {
                 await _fetchLoop;
             }
+        }
+    }
+
+    /// <summary>Moves the fetching time since the last mark into the unreported counters (call under the gate).</summary>
+    private void AccrueThrottledTime()
+    {
+        if (_throttledMark is not { } mark)
+        {
+            return;
+        }
+
+        var until = _fetchEndedAt ?? _time.GetTimestamp();
+        if (until > mark)
+        {
+            var micros = (long)_time.GetElapsedTime(mark, until).TotalMicroseconds;
+            _unreported = _unreported with { ThrottledMicroseconds = _unreported.ThrottledMicroseconds + micros };
+            _throttledMark = until;
         }
     }
 

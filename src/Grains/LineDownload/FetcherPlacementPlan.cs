@@ -1,6 +1,7 @@
-using OrleansDist.Membership;
-
 namespace OrleansDist.Grains.LineDownload;
+
+/// <summary>An Active silo as the placement plan sees it: its name and the machine (IP address) it runs on.</summary>
+public sealed record FetcherSilo(string Name, string Host);
 
 /// <summary>
 /// Chooses the silo a fetcher starts on: the one running the fewest fetchers of the download, preferring machines that run
@@ -9,10 +10,10 @@ namespace OrleansDist.Grains.LineDownload;
 /// </summary>
 public static class FetcherPlacementPlan
 {
-    /// <param name="activeSilos">The cluster's Active silos.</param>
+    /// <param name="activeSilos">The cluster's Active silos, in the same order on every call.</param>
     /// <param name="index">The fetcher to place.</param>
     /// <param name="otherFetcherSilos">Where the download's other live fetchers run (silo names).</param>
-    public static ClusterSiloInfo? ChooseSilo(IReadOnlyList<ClusterSiloInfo> activeSilos, int index, IEnumerable<string> otherFetcherSilos)
+    public static FetcherSilo? ChooseSilo(IReadOnlyList<FetcherSilo> activeSilos, int index, IEnumerable<string> otherFetcherSilos)
     {
         if (activeSilos.Count == 0)
         {
@@ -30,13 +31,13 @@ public static class FetcherPlacementPlan
             }
 
             perSilo[silo.Name] = perSilo.GetValueOrDefault(silo.Name) + 1;
-            perHost[silo.HostName] = perHost.GetValueOrDefault(silo.HostName) + 1;
+            perHost[silo.Host] = perHost.GetValueOrDefault(silo.Host) + 1;
         }
 
         return Enumerable.Range(0, activeSilos.Count)
             .Select(i => activeSilos[(i + index) % activeSilos.Count])
             .OrderBy(s => perSilo.GetValueOrDefault(s.Name))
-            .ThenBy(s => perHost.GetValueOrDefault(s.HostName))
+            .ThenBy(s => perHost.GetValueOrDefault(s.Host))
             .First();
     }
 }

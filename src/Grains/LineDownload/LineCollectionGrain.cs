@@ -2,10 +2,10 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
-using OrleansDist.GrainInterfaces.LineDownload;
-using OrleansDist.Membership;
-using OrleansDist.Persistence;
-using OrleansDist.Placement;
+using Orleans.Placement;
+using Orleans.Runtime.Placement;
+using Orleans.Storage;
+using Dist.GrainInterfaces.LineDownload;
 
 namespace OrleansDist.Grains.LineDownload;
 
@@ -18,6 +18,7 @@ namespace OrleansDist.Grains.LineDownload;
 public sealed class LineCollectionGrain(
     [PersistentState("download")] IPersistentState<LineCollectionState> download,
     IClusterMembershipService membership,
+    ILocalSiloDetails silo,
     TimeProvider time,
     ILogger<LineCollectionGrain> logger) : Grain, ILineCollectionGrain
 {
@@ -86,7 +87,7 @@ public sealed class LineCollectionGrain(
         for (var i = 0; i < request.Fetchers; i++)
         {
             // chosen one by one so that each choice sees the silos given to the ones before
-            var silo = FetcherPlacementPlan.ChooseSilo(membership.ActiveSilos, i, placed);
+            var silo = FetcherPlacementPlan.ChooseSilo(ActiveSilos(), i, placed);
             placed.Add(silo?.Name ?? "");
             State.Fetchers[i].Silo = silo?.Name ?? "";
         }
@@ -190,7 +191,7 @@ public sealed class LineCollectionGrain(
     }
 
     private void StartWatchdog() =>
-        _watchdog ??= GrainContext.RegisterGrainTimer(
+        _watchdog ??= this.RegisterGrainTimer(
             _ => WatchdogTickAsync(),
             new GrainTimerCreationOptions { DueTime = WatchdogPeriod, Period = WatchdogPeriod, KeepAlive = true });
 
@@ -201,7 +202,7 @@ public sealed class LineCollectionGrain(
         {
             case DownloadPhase.Downloading:
                 var now = time.GetTimestamp();
-                var activeSilos = membership.ActiveSilos;
+                var activeSilos = ActiveSilos();
                 for (var i = 0; i < request.Fetchers; i++)
                 {
                     var silent = time.GetElapsedTime(_lastReport[i], now);
@@ -239,7 +240,7 @@ public sealed class LineCollectionGrain(
         try
         {
             var others = Enumerable.Range(0, State.Fetchers.Count).Where(i => i != index && !IsSilent(i)).Select(i => State.Fetchers[i].Silo);
-            var silo = FetcherPlacementPlan.ChooseSilo(membership.ActiveSilos, index, others);
+            var silo = FetcherPlacementPlan.ChooseSilo(ActiveSilos(), index, others);
             State.Fetchers[index].Restarts++;
             State.Fetchers[index].Silo = silo?.Name ?? "";
             LineDownloadLog.RestartingFetcher(logger, DownloadId, index, (long)silent.TotalMilliseconds, silo?.Name ?? "(any)");
@@ -256,9 +257,20 @@ public sealed class LineCollectionGrain(
         var fetcher = GrainFactory.GetGrain<ILineFetcherGrain>(FetcherKey(index));
         try
         {
-            using (string.IsNullOrEmpty(siloName) ? null : PlacementHint.PinToSilo(siloName))
+            var target = SiloNamed(siloName);
+            if (target is not null)
+            {
+                // only steers a first activation; a fetcher that is still active elsewhere keeps its place
+                RequestContext.Set(IPlacementDirector.PlacementHintKey, target);
+            }
+
+            try
             {
                 await fetcher.Start(Assignment(index, resetSession));
+            }
+            finally
+            {
+                RequestContext.Remove(IPlacementDirector.PlacementHintKey);
             }
         }
         catch (Exception ex) when (IsCallFailure(ex))
@@ -375,7 +387,20 @@ public sealed class LineCollectionGrain(
 
     /// <summary>How a call to a fetcher fails when its silo dies or the call cannot be placed: retried later, never fatal.</summary>
     private static bool IsCallFailure(Exception ex) =>
-        ex is SiloUnavailableException or TimeoutException or GrainCallException or InvalidOperationException;
+        ex is SiloUnavailableException or TimeoutException or OrleansException or InvalidOperationException;
+
+    /// <summary>The Active silos in a stable order (by name, then address), as the placement plan takes them.</summary>
+    private List<FetcherSilo> ActiveSilos() =>
+        [.. ActiveMembers().Select(m => new FetcherSilo(m.Name, m.SiloAddress.Endpoint.Address.ToString()))];
+
+    private IEnumerable<ClusterMember> ActiveMembers() =>
+        membership.CurrentSnapshot.Members.Values
+            .Where(m => m.Status == SiloStatus.Active)
+            .OrderBy(m => m.Name, StringComparer.Ordinal)
+            .ThenBy(m => m.SiloAddress.ToString(), StringComparer.Ordinal);
+
+    private SiloAddress? SiloNamed(string? name) =>
+        string.IsNullOrEmpty(name) ? null : ActiveMembers().FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase))?.SiloAddress;
 
     private FetcherAssignment Assignment(int index, bool resetSession) => new()
     {
@@ -442,7 +467,7 @@ public sealed class LineCollectionGrain(
             CollectionDuplicates = State.CollectionDuplicates,
             Submit = State.Submit,
             Error = State.Error,
-            CollectionSilo = GrainContext.SiloName,
+            CollectionSilo = silo.Name,
             Fetchers = [.. State.Fetchers.Select((totals, i) => new FetcherProgress
             {
                 Index = i,
@@ -457,6 +482,8 @@ public sealed class LineCollectionGrain(
                 Reconnects = totals.Reconnects,
                 MalformedReplies = totals.MalformedReplies,
                 Restarts = totals.Restarts,
+                ThrottledDraws = totals.ThrottledDraws,
+                ThrottledMicroseconds = totals.ThrottledMicroseconds,
                 LastError = _lastSeen.ElementAtOrDefault(i)?.LastError,
                 SilentForMs = i < _lastReport.Length && _lastSeen[i] is not null ? (long)time.GetElapsedTime(_lastReport[i], now).TotalMilliseconds : null,
             })],

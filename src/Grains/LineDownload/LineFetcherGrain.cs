@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using OrleansDist.GrainInterfaces.LineDownload;
+using Dist.GrainInterfaces.LineDownload;
 
 namespace OrleansDist.Grains.LineDownload;
 
@@ -7,7 +7,7 @@ namespace OrleansDist.Grains.LineDownload;
 /// One fetcher of a cooperative download. Its connection and fetch loop (<see cref="FetchSession"/>) run beside the
 /// grain's turns, so Stop and Submit are answered while it fetches; a keep-alive timer holds the activation while it runs.
 /// </summary>
-public sealed class LineFetcherGrain(ILogger<LineFetcherGrain> logger, TimeProvider time) : Grain, ILineFetcherGrain
+public sealed class LineFetcherGrain(ILogger<LineFetcherGrain> logger, ILocalSiloDetails silo, TimeProvider time) : Grain, ILineFetcherGrain
 {
     private static readonly TimeSpan KeepAlivePeriod = TimeSpan.FromSeconds(5);
 
@@ -28,7 +28,7 @@ public sealed class LineFetcherGrain(ILogger<LineFetcherGrain> logger, TimeProvi
 
         _session = NewSession(assignment);
         _session.Start();
-        _keepAlive ??= GrainContext.RegisterGrainTimer(
+        _keepAlive ??= this.RegisterGrainTimer(
             _ => CloseIfFinishedAsync(),
             new GrainTimerCreationOptions { DueTime = KeepAlivePeriod, Period = KeepAlivePeriod, KeepAlive = true });
     }
@@ -91,7 +91,7 @@ public sealed class LineFetcherGrain(ILogger<LineFetcherGrain> logger, TimeProvi
     }
 
     private FetchSession NewSession(FetcherAssignment assignment) =>
-        new(assignment, GrainFactory.GetGrain<ILineCollectionGrain>(assignment.DownloadId), GrainContext.SiloName, time, logger);
+        new(assignment, GrainFactory.GetGrain<ILineCollectionGrain>(assignment.DownloadId), silo.Name, time, logger);
 
     private void ReleaseKeepAlive()
     {

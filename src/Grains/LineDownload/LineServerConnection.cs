@@ -5,7 +5,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Threading.Channels;
-using OrleansDist.GrainInterfaces.LineDownload;
+using Dist.GrainInterfaces.LineDownload;
 
 namespace OrleansDist.Grains.LineDownload;
 
@@ -45,8 +45,14 @@ internal sealed class LineServerConnection : IAsyncDisposable
     /// <summary>Replies in request order; completes after a Malformed or Closed reply.</summary>
     public ChannelReader<ServerReply> Replies => _replies.Reader;
 
-    /// <summary>Requests sent whose replies have not been read yet.</summary>
+    /// <summary>Requests sent whose replies have not been read off the socket yet.</summary>
     public int Outstanding => _expected.Count;
+
+    /// <summary>
+    /// Some reply is still to be handled: not yet read off the socket, or read and parsed but still waiting in
+    /// <see cref="Replies"/> (the read loop runs ahead of whoever consumes them).
+    /// </summary>
+    public bool HasUnhandledReplies => _expected.Count > 0 || _replies.Reader.TryPeek(out _);
 
     public static async Task<LineServerConnection> ConnectAsync(
         string host, int port, IPAddress? source, int expectedLines, int maxLineLength, TimeSpan connectTimeout, CancellationToken cancellationToken)

@@ -1,5 +1,5 @@
 using System.Globalization;
-using OrleansDist.GrainInterfaces.LineDownload;
+using Dist.GrainInterfaces.LineDownload;
 
 namespace OrleansDist.Grains.LineDownload;
 

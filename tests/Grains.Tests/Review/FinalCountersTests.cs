@@ -1,4 +1,4 @@
-using OrleansDist.GrainInterfaces.LineDownload;
+using Dist.GrainInterfaces.LineDownload;
 using OrleansDist.Grains.Tests.Download;
 using OrleansDist.LineServer;
 
@@ -22,8 +22,11 @@ public sealed class FinalCountersTests
         var sessions = harness.Server.GetSessions();
         var sent = sessions.Sum(s => s.LinesSent);
         var minusOne = sessions.Sum(s => s.MinusOneReplies);
-        Assert.Equal(sent, status.Fetchers.Sum(f => f.LinesReceived));
-        Assert.Equal(minusOne, status.Fetchers.Sum(f => f.MinusOneReplies));
-        Assert.Equal(sent + minusOne, status.Fetchers.Sum(f => f.Requests));
+        var detail = "server sessions: " + string.Join("; ", sessions.Select(s => $"{s.ClientAddress} sent {s.LinesSent} lines, {s.MinusOneReplies} -1"))
+            + Environment.NewLine + "fetchers: " + string.Join("; ", status.Fetchers.Select(f => $"{f.SourceAddress} on {f.Silo}: {f.Requests} requests, {f.LinesReceived} lines, {f.MinusOneReplies} -1, {f.Reconnects} reconnects"))
+            + Environment.NewLine + harness.Log;
+        Assert.True(sent == status.Fetchers.Sum(f => f.LinesReceived), $"lines: the server sent {sent}, the fetchers counted {status.Fetchers.Sum(f => f.LinesReceived)}{Environment.NewLine}{detail}");
+        Assert.True(minusOne == status.Fetchers.Sum(f => f.MinusOneReplies), $"-1 replies: the server sent {minusOne}, the fetchers counted {status.Fetchers.Sum(f => f.MinusOneReplies)}{Environment.NewLine}{detail}");
+        Assert.True(sent + minusOne == status.Fetchers.Sum(f => f.Requests), $"requests: {status.Fetchers.Sum(f => f.Requests)}, replies {sent + minusOne}{Environment.NewLine}{detail}");
     }
 }

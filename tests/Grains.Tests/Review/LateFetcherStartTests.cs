@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Net;
-using OrleansDist.GrainInterfaces.LineDownload;
+using Dist.GrainInterfaces.LineDownload;
 using OrleansDist.Grains.Tests.Download;
 using OrleansDist.LineServer;
 

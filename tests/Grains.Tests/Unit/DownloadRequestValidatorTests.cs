@@ -1,4 +1,4 @@
-using OrleansDist.GrainInterfaces.LineDownload;
+using Dist.GrainInterfaces.LineDownload;
 using OrleansDist.Grains.LineDownload;
 
 namespace OrleansDist.Grains.Tests.Unit;

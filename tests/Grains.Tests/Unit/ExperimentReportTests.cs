@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Xml.Linq;
 using OrleansDist.Client.Download;
-using OrleansDist.GrainInterfaces.LineDownload;
+using Dist.GrainInterfaces.LineDownload;
 
 namespace OrleansDist.Grains.Tests.Unit;
 
@@ -244,11 +244,12 @@ public sealed class ExperimentReportTests
 
     private static void CheckCsv(string[] lines)
     {
-        Assert.Equal("fetchers,median_seconds,speedup,efficiency,requests,duplicates,minus_one_replies,succeeded,runs,run_seconds", lines[0]);
+        // draws_per_second and draw_rate_efficiency stay empty: these runs carry no throttled draws
+        Assert.Equal("fetchers,median_seconds,speedup,efficiency,draws_per_second,draw_rate_efficiency,requests,duplicates,minus_one_replies,succeeded,runs,run_seconds", lines[0]);
         Assert.Equal(4, lines.Length);
-        Assert.Equal("1,11,1,1,130,4,2,3,3,12;10;11", lines[1]);
-        Assert.Equal("2,5.5,2,1,150,6,10,2,3,6;5;40", lines[2]);
-        Assert.StartsWith("4,3.25,3.385,0.846,250,4,10,4,4,", lines[3]);
+        Assert.Equal("1,11,1,1,,,130,4,2,3,3,12;10;11", lines[1]);
+        Assert.Equal("2,5.5,2,1,,,150,6,10,2,3,6;5;40", lines[2]);
+        Assert.StartsWith("4,3.25,3.385,0.846,,,250,4,10,4,4,", lines[3]);
     }
 
     [Fact]
@@ -266,7 +267,7 @@ public sealed class ExperimentReportTests
                 Assert.True(setting.TryGetProperty("minus_one_replies", out _));
             }
 
-            Assert.Equal("2,6,,,150,4,10,1,1,6", File.ReadAllLines(Path.Combine(directory, "results.csv"))[1]);
+            Assert.Equal("2,6,,,,,150,4,10,1,1,6", File.ReadAllLines(Path.Combine(directory, "results.csv"))[1]);
             var time = XDocument.Load(Path.Combine(directory, "time-vs-fetchers.svg"));
             Assert.Equal("measured (median)", Assert.Single(time.Descendants(Svg + "polyline")).Attribute("data-name")?.Value);
             var lines = XDocument.Load(Path.Combine(directory, "lines-over-time.svg"));

@@ -1,18 +1,17 @@
 using OrleansDist.Grains.LineDownload;
-using OrleansDist.Membership;
 
 namespace OrleansDist.Grains.Tests.Unit;
 
 public sealed class FetcherPlacementPlanTests
 {
-    private static ClusterSiloInfo Silo(string name, string host) => new(name, $"{host}:11111/{name}", host);
+    private static FetcherSilo Silo(string name, string host) => new(name, host);
 
-    private static readonly ClusterSiloInfo A = Silo("silo-a", "host-1");
-    private static readonly ClusterSiloInfo B = Silo("silo-b", "host-2");
-    private static readonly ClusterSiloInfo C = Silo("silo-c", "host-3");
+    private static readonly FetcherSilo A = Silo("silo-a", "host-1");
+    private static readonly FetcherSilo B = Silo("silo-b", "host-2");
+    private static readonly FetcherSilo C = Silo("silo-c", "host-3");
 
     /// <summary>Places fetchers 0..count-1 one after another, each seeing where the earlier ones went.</summary>
-    private static List<string> PlaceFresh(IReadOnlyList<ClusterSiloInfo> silos, int count)
+    private static List<string> PlaceFresh(IReadOnlyList<FetcherSilo> silos, int count)
     {
         var placed = new List<string>();
         for (var index = 0; index < count; index++)
@@ -124,7 +123,7 @@ public sealed class FetcherPlacementPlanTests
 
         var placed = PlaceFresh(silos, 4);
 
-        var hosts = placed.Select(n => silos.Single(s => s.Name == n).HostName).ToList();
+        var hosts = placed.Select(n => silos.Single(s => s.Name == n).Host).ToList();
         Assert.Equal(4, placed.Distinct().Count());
         Assert.NotEqual(hosts[0], hosts[1]);
         Assert.Equal(2, hosts.Count(h => h == "host-x"));

@@ -1,0 +1,5 @@
+-- Forgets a whole cluster: its silo rows and its version row.
+WITH silos AS (
+    DELETE FROM OrleansMembershipTable WHERE DeploymentId = @DeploymentId
+)
+DELETE FROM OrleansMembershipVersionTable WHERE DeploymentId = @DeploymentId;

@@ -1,0 +1,7 @@
+-- Removes a reminder only if it is still at the caller's version; returns 1 if removed, else 0.
+WITH deleted AS (
+    DELETE FROM OrleansRemindersTable
+    WHERE ServiceId = @ServiceId AND GrainId = @GrainId AND ReminderName = @ReminderName AND Version = @Version
+    RETURNING 1
+)
+SELECT count(*) AS Deleted FROM deleted;

@@ -1,0 +1,11 @@
+-- Clear with AdoNetGrainStorageOptions.DeleteStateOnClear: removes the row if it is still at the caller's version.
+-- One result row: a value other than the ETag on success, NULL on an ETag mismatch.
+WITH deleted AS (
+    DELETE FROM OrleansStorage
+    WHERE ServiceId = @ServiceId AND GrainTypeString = @GrainTypeString
+      AND GrainIdN0 = @GrainIdN0 AND GrainIdN1 = @GrainIdN1
+      AND GrainIdExtensionString = COALESCE(@GrainIdExtensionString, '')
+      AND Version = @GrainStateVersion
+    RETURNING Version + 1 AS NextVersion
+)
+SELECT (SELECT NextVersion FROM deleted) AS NewGrainStateVersion;

@@ -1,0 +1,20 @@
+-- Optimistic write. Without an ETag (@GrainStateVersion NULL) only a new row may be created; with one, only the
+-- row still at that version is replaced. Always one result row: the new version, or NULL when the ETag did not
+-- match, which Orleans turns into InconsistentStateException.
+WITH written AS (
+    INSERT INTO OrleansStorage AS s
+        (ServiceId, GrainTypeString, GrainIdN0, GrainIdN1, GrainIdExtensionString, PayloadBinary, ModifiedOn, Version)
+    SELECT @ServiceId, @GrainTypeString, @GrainIdN0, @GrainIdN1, COALESCE(@GrainIdExtensionString, ''), @PayloadBinary, now(), 1
+    -- With an ETag the insert only serves to reach ON CONFLICT: it must not create a row that vanished.
+    WHERE @GrainStateVersion IS NULL
+       OR EXISTS (
+           SELECT 1 FROM OrleansStorage
+           WHERE ServiceId = @ServiceId AND GrainTypeString = @GrainTypeString
+             AND GrainIdN0 = @GrainIdN0 AND GrainIdN1 = @GrainIdN1
+             AND GrainIdExtensionString = COALESCE(@GrainIdExtensionString, ''))
+    ON CONFLICT (ServiceId, GrainTypeString, GrainIdN0, GrainIdN1, GrainIdExtensionString) DO UPDATE
+        SET PayloadBinary = EXCLUDED.PayloadBinary, ModifiedOn = now(), Version = s.Version + 1
+        WHERE s.Version = @GrainStateVersion
+    RETURNING s.Version
+)
+SELECT (SELECT Version FROM written) AS NewGrainStateVersion;

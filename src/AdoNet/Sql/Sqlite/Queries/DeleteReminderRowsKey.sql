@@ -1,0 +1,2 @@
+-- Removes every reminder of the service.
+DELETE FROM OrleansRemindersTable WHERE ServiceId = @ServiceId;

@@ -1,0 +1,174 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace OrleansDist.Hosting;
+
+/// <summary>
+/// A small Orleans cluster inside this process: each silo is its own host with real TCP endpoints on 127.0.0.1, joined by
+/// development clustering (silo 0 is the primary and keeps the membership table), grain state in memory unless a database
+/// is given, and a client connected to every gateway. What the experiments run on when no cluster is named.
+/// </summary>
+public sealed class EmbeddedCluster : IAsyncDisposable
+{
+    private readonly List<IHost> _silos;
+    private readonly IHost _clientHost;
+
+    private EmbeddedCluster(List<IHost> silos, IHost clientHost, string clusterId)
+    {
+        _silos = silos;
+        _clientHost = clientHost;
+        ClusterId = clusterId;
+    }
+
+    public string ClusterId { get; }
+
+    public IClusterClient Client => _clientHost.Services.GetRequiredService<IClusterClient>();
+
+    /// <summary>The silos still running, in start order.</summary>
+    public IReadOnlyList<IHost> Silos => _silos;
+
+    /// <summary>Name and silo address of each running silo, e.g. <c>silo0 (127.0.0.1:35311@91242913)</c>.</summary>
+    public IEnumerable<(string Name, string Address)> Describe() =>
+        _silos.Select(h => h.Services.GetRequiredService<ILocalSiloDetails>()).Select(d => (d.Name, d.SiloAddress.ToParsableString()));
+
+    /// <param name="silos">How many silos.</param>
+    /// <param name="configureLogging">Logging for the silos and the client (default: warnings and above to the console).</param>
+    /// <param name="configureSilo">Anything more each silo needs, given its index.</param>
+    public static async Task<EmbeddedCluster> StartAsync(
+        int silos,
+        Action<ILoggingBuilder>? configureLogging = null,
+        Action<int, ISiloBuilder>? configureSilo = null,
+        ProviderSpec? storage = null,
+        string clusterId = "embedded",
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(silos, 1);
+        configureLogging ??= DefaultLogging;
+        var started = new List<IHost>();
+        try
+        {
+            IPEndPoint? primary = null;
+            var gateways = new List<IPEndPoint>();
+            for (var i = 0; i < silos; i++)
+            {
+                var siloPort = FreePort();
+                var gatewayPort = FreePort();
+                primary ??= new IPEndPoint(IPAddress.Loopback, siloPort);
+                var options = new OrleansDistSiloOptions
+                {
+                    ClusterId = clusterId,
+                    Name = $"silo{i}",
+                    SiloPort = siloPort,
+                    GatewayPort = gatewayPort,
+                    Membership = new ProviderSpec("localhost", ""),
+                    Primary = primary,
+                    Storage = storage ?? new ProviderSpec("memory", ""),
+                    FastMembership = true,
+                };
+                var index = i;
+                var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+                builder.Logging.ClearProviders();
+                configureLogging(builder.Logging);
+                builder.UseOrleans(silo =>
+                {
+                    silo.UseOrleansDist(options);
+                    configureSilo?.Invoke(index, silo);
+                });
+                var host = builder.Build();
+                await host.StartAsync(cancellationToken);
+                started.Add(host);
+                gateways.Add(new IPEndPoint(IPAddress.Loopback, gatewayPort));
+            }
+
+            var clientBuilder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+            clientBuilder.Logging.ClearProviders();
+            configureLogging(clientBuilder.Logging);
+            clientBuilder.UseOrleansClient(client => client.UseOrleansDist(new OrleansDistClientOptions { ClusterId = clusterId, Gateways = gateways }));
+            var clientHost = clientBuilder.Build();
+            await clientHost.StartAsync(cancellationToken);
+            return new EmbeddedCluster(started, clientHost, clusterId);
+        }
+        catch
+        {
+            foreach (var host in started)
+            {
+                await StopQuietlyAsync(host);
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Stops silo <paramref name="index"/> abruptly (cancelled stop: no graceful hand-over of its grains).</summary>
+    public async Task StopSiloAsync(int index, bool graceful = false)
+    {
+        var host = _silos[index];
+        _silos.RemoveAt(index);
+        using var cancelled = new CancellationTokenSource();
+        if (!graceful)
+        {
+            await cancelled.CancelAsync();
+        }
+
+        try
+        {
+            await host.StopAsync(cancelled.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // an abrupt stop is what was asked for
+        }
+
+        host.Dispose();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopQuietlyAsync(_clientHost);
+        // the primary last: the others need its membership table to leave cleanly
+        for (var i = _silos.Count - 1; i >= 0; i--)
+        {
+            await StopQuietlyAsync(_silos[i]);
+        }
+
+        _silos.Clear();
+    }
+
+    private static async Task StopQuietlyAsync(IHost host)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await host.StopAsync(timeout.Token);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or OrleansException or TimeoutException)
+        {
+            // stopping anyway
+        }
+        finally
+        {
+            host.Dispose();
+        }
+    }
+
+    /// <summary>Warnings and above, without Orleans' start-up advice (server GC) and its watchdog's first-tick noise.</summary>
+    public static void DefaultLogging(ILoggingBuilder logging) =>
+        logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+        })
+        .SetMinimumLevel(LogLevel.Warning)
+        .AddFilter("Orleans.Runtime.Silo", LogLevel.Error)
+        .AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error);
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,20 @@
+using System.Net;
+
+namespace OrleansDist.Hosting;
+
+/// <summary>How a client finds and talks to the cluster.</summary>
+public sealed record OrleansDistClientOptions
+{
+    public string ClusterId { get; init; } = ClusterDefaults.ClusterId;
+
+    public string ServiceId { get; init; } = ClusterDefaults.ServiceId;
+
+    /// <summary>Gateways to use; when empty, the gateways are read from <see cref="Membership"/>.</summary>
+    public IReadOnlyList<IPEndPoint> Gateways { get; init; } = [];
+
+    /// <summary>sqlite:PATH or postgres:CONNSTR to read the gateways from (ignored when <see cref="Gateways"/> is set).</summary>
+    public ProviderSpec Membership { get; init; } = new("localhost", "");
+
+    /// <summary>How long a grain call may take before it fails with a TimeoutException.</summary>
+    public TimeSpan ResponseTimeout { get; init; } = TimeSpan.FromSeconds(30);
+}
