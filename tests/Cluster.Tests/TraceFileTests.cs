@@ -20,6 +20,7 @@ public sealed class TraceFileTests
                 await silo.TerminateAsync(TimeSpan.FromSeconds(20)); // flushes the silo's spans
             }
 
+            Assert.True(File.Exists(traces), $"neither the client nor the silo wrote a span to {traces}");
             var printed = await SiloProcess.RunAsync(SiloProcess.ClientDll, TimeSpan.FromSeconds(30), "trace", traces);
             Assert.True(printed.ExitCode == 0, printed.StdErr);
             var lines = printed.StdOut.Split('\n');

@@ -14,7 +14,7 @@ public sealed class DownloadTests
     [Fact]
     public async Task Fetchers_on_both_silos_download_the_whole_file_and_the_server_counts_every_line_correct()
     {
-        await using var harness = await DownloadHarness.StartAsync(2, new LineServerOptions { Lines = 200, Rate = 500 });
+        await using var harness = await DownloadHarness.StartAsync(2, new LineServerOptions { Lines = 200, Rate = 500, Burst = 20 });
         var start = await harness.Collection("plain").Start(harness.Request(fetchers: 4, lines: 200));
         Assert.Equal(DownloadPhase.Downloading, start.Phase);
 
@@ -31,6 +31,13 @@ public sealed class DownloadTests
         Assert.Equal(["127.0.0.10", "127.0.0.11", "127.0.0.12", "127.0.0.13"], status.Fetchers.Select(f => f.SourceAddress));
         Assert.Equal(200, status.Fetchers.Sum(f => f.NewLines));
         Assert.All(status.Fetchers, f => Assert.True(f.Requests > 0));
+
+        // a bucket of 20 lines per session: every fetcher met a -1 and counted its draws after it, and only those
+        Assert.All(status.Fetchers, f =>
+        {
+            Assert.True(f.MinusOneReplies > 0 && f.ThrottledDraws > 0 && f.ThrottledMicroseconds > 0, $"fetcher {f.Index}: {f}");
+            Assert.True(f.ThrottledDraws < f.LinesReceived, $"fetcher {f.Index}: {f.ThrottledDraws} throttled of {f.LinesReceived} draws");
+        });
 
         // every session the server saw is one of the fetchers' own addresses
         Assert.Equal(4, harness.Server.GetSessions().Count);
