@@ -96,7 +96,9 @@ internal static class ClusterAccess
             var where = gateways.Count > 0
                 ? $"tried {string.Join(", ", gateways)}"
                 : $"the membership table {settings.MembershipDescription} lists no reachable Active silo with a gateway in cluster '{settings.ClusterId}'";
-            throw new CommandFailedException($"no gateway reachable ({where}) within {settings.ConnectTimeout.TotalSeconds:0.#} s: {(lastFailure ?? ex).Message}", ex);
+            throw new CommandFailedException(
+                $"no gateway reachable ({where}) within {settings.ConnectTimeout.TotalSeconds:0.#} s: {(lastFailure ?? ex).Message} "
+                + $"(a gateway refuses clients of another cluster: is --cluster-id {settings.ClusterId} right?)", ex);
         }
     }
 

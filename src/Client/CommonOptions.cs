@@ -55,9 +55,11 @@ internal sealed class CommonOptions
 
     public Option<double> CallTimeout { get; } = new("--call-timeout")
     {
-        Description = "Seconds a grain call may take",
+        // Short on purpose: a call in flight to a silo that crashes is only ended by this timeout (Orleans does not tell
+        // the client), and every call the commands make answers in milliseconds.
+        Description = "Seconds a grain call may take; a call to a silo that crashed fails after this",
         HelpName = "seconds",
-        DefaultValueFactory = _ => 30,
+        DefaultValueFactory = _ => 5,
         Recursive = true,
     };
 

@@ -9,8 +9,10 @@ namespace OrleansDist.Hosting;
 public static class MembershipProfile
 {
     /// <summary>
-    /// Production: a crashed silo is Dead in about 5 s. Probes every 1.5 s, suspected after 3 missed ones in a row (a
-    /// single slow answer while the CPU is saturated is not enough), two votes to kill.
+    /// Production: a crashed silo is Dead within about 5 s. Probes every 1.5 s, suspected after 3 missed ones in a row (a
+    /// single slow answer while the CPU is saturated is not enough), two votes to kill. IAmAlive rows are written every
+    /// 5 s: a silo joining after the whole cluster crashed judges the old rows by their age (3 missed writes), so a
+    /// restarted cluster is Active in about 20 s instead of 35-40 s with 10 s.
     /// </summary>
     public static void ApplyProduction(ClusterMembershipOptions options)
     {
@@ -18,7 +20,7 @@ public static class MembershipProfile
         options.NumMissedProbesLimit = 3;
         options.NumVotesForDeathDeclaration = 2;
         options.TableRefreshTimeout = TimeSpan.FromSeconds(5);
-        options.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(10);
+        options.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(5);
         options.DeathVoteExpirationTimeout = TimeSpan.FromSeconds(30);
     }
 

@@ -67,6 +67,14 @@ public static partial class Program
         var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OrleansDist.Silo.Program");
         LogSettings(logger, settings.ClusterId, settings.ServiceId, SiloSettings.Describe(settings.Membership), SiloSettings.Describe(settings.Storage));
 
+        // Orleans listens with SO_REUSEPORT, so a second silo on a taken port would start and share it (the kernel then
+        // splits connections between the two): refuse that here, before anything starts.
+        if (PortInUse(settings) is { } taken)
+        {
+            await Console.Error.WriteLineAsync($"error: {taken}");
+            return ExitFailed;
+        }
+
         var signalled = false;
         using var signals = RegisterSignals(() => signalled = true);
         try
@@ -150,6 +158,33 @@ public static partial class Program
 
         // A start or stop failure is reported once, by this program, without the host's stack trace.
         logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
+    }
+
+    /// <summary>Which of the silo's ports another process already listens on, as a message; null when both are free.</summary>
+    private static string? PortInUse(SiloSettings settings)
+    {
+        var address = settings.ListenAny
+            ? (settings.AdvertisedIp.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any)
+            : settings.AdvertisedIp;
+        foreach (var (port, what) in new[] { (settings.SiloPort, "silo port"), (settings.GatewayPort, "gateway port") })
+        {
+            if (port == 0)
+            {
+                continue;
+            }
+
+            using var probe = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                probe.Bind(new IPEndPoint(address, port));
+            }
+            catch (SocketException ex)
+            {
+                return $"the {what} {address}:{port} is in use ({ex.SocketErrorCode}): another silo or program listens there; choose another with --{what.Replace(' ', '-')}";
+            }
+        }
+
+        return null;
     }
 
     private static IDisposable RegisterSignals(Action onSignal)

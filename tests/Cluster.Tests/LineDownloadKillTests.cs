@@ -29,7 +29,8 @@ public sealed partial class LineDownloadKillTests(ITestOutputHelper output)
         const int Lines = 300;
         var clusterId = $"download-{whose}-" + Guid.NewGuid().ToString("N")[..8];
         await using var db = await TestDatabase.CreateAsync(database, "download");
-        await using var server = ProgramProcess.Start(SiloProcess.LineServerDll, "--port", "0", "--bind", "127.0.0.1", "--lines", $"{Lines}", "--rate", "100");
+        // a small initial burst: the first progress lines come before most of the file is in, so the kill lands mid-way
+        await using var server = ProgramProcess.Start(SiloProcess.LineServerDll, "--port", "0", "--bind", "127.0.0.1", "--lines", $"{Lines}", "--rate", "100", "--burst", "20");
         var ready = await server.WaitForLineAsync(l => l.StartsWith("LINE SERVER READY", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
         var endpoint = ready.Split("endpoint=")[1].Split(' ')[0];
         await using var silos = await SiloGroup.StartAsync(3, db.Spec, clusterId, fastMembership: true);
@@ -64,11 +65,8 @@ public sealed partial class LineDownloadKillTests(ITestOutputHelper output)
             Assert.Equal(Lines, root.GetProperty("submit").GetProperty("correct").GetInt32());
             Assert.Equal(0, root.GetProperty("submit").GetProperty("incorrect").GetInt32());
             Assert.NotEqual(victim.Name, root.GetProperty("collection_silo").GetString());
-            if (whose == FetchersSilo)
-            {
-                Assert.Equal(collectionSilo, root.GetProperty("collection_silo").GetString());
-            }
-
+            // (a fetcher's silo kill may move the collection too: Orleans deactivates the activations whose directory entry the
+            // dead silo held, and they come back elsewhere from storage)
             Assert.True(root.GetProperty("restarts").GetInt64() >= 1, "the fetcher on the killed silo should have been started again elsewhere");
             Assert.DoesNotContain(root.GetProperty("fetchers_detail").EnumerateArray(), f => f.GetProperty("silo").GetString() == victim.Name);
 

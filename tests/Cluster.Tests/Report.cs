@@ -4,11 +4,16 @@ namespace OrleansDist.Cluster.Tests;
 
 /// <summary>
 /// Measurements a person reads: to the test's output, to the console (shown by <c>dotnet test</c> for passing tests too),
-/// and appended to <see cref="File"/>.
+/// and appended to <see cref="File"/> in this run's own folder (several runs may share the machine).
 /// </summary>
 public static class Report
 {
-    public static readonly string Folder = Path.Combine(Path.GetTempPath(), "orleansdist-cluster-tests");
+    private static readonly Lock Gate = new();
+
+    public static readonly string Root = Path.Combine(Path.GetTempPath(), "orleansdist-cluster-tests");
+
+    /// <summary>This test run's folder: <c>/tmp/orleansdist-cluster-tests/&lt;yyyyMMdd-HHmmss&gt;-&lt;pid&gt;</c>.</summary>
+    public static readonly string Folder = Path.Combine(Root, $"{DateTime.Now:yyyyMMdd-HHmmss}-{Environment.ProcessId}");
 
     public static string File => Path.Combine(Folder, "measurements.txt");
 
@@ -17,34 +22,40 @@ public static class Report
 
     public static void Measured(ITestOutputHelper output, string line)
     {
-        var stamped = $"{DateTime.Now:HH:mm:ss} {line}";
         output.WriteLine(line);
         Console.WriteLine(line);
-        lock (Folder)
+        lock (Gate)
         {
             Directory.CreateDirectory(Folder);
-            System.IO.File.AppendAllText(File, stamped + Environment.NewLine);
+            System.IO.File.AppendAllText(File, $"{DateTime.Now:HH:mm:ss} {line}{Environment.NewLine}");
         }
     }
 }
 
 internal static class ReportFolder
 {
-    /// <summary>Each test run starts with an empty measurements file and no old silo logs.</summary>
+    /// <summary>Folders of runs older than a day go; the ones of runs that may still be going stay.</summary>
     [System.Runtime.CompilerServices.ModuleInitializer]
-    internal static void Reset()
+    internal static void RemoveOldRuns()
     {
         try
         {
-            System.IO.File.Delete(Report.File);
-            if (Directory.Exists(Report.Logs))
+            if (!Directory.Exists(Report.Root))
             {
-                Directory.Delete(Report.Logs, recursive: true);
+                return;
+            }
+
+            foreach (var run in Directory.EnumerateDirectories(Report.Root))
+            {
+                if (Directory.GetLastWriteTimeUtc(run) < DateTime.UtcNow.AddDays(-1))
+                {
+                    Directory.Delete(run, recursive: true);
+                }
             }
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            // another run's files; they only add to what is read
+            // another run's files; they only take space
         }
     }
 }

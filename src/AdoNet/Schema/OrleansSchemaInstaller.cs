@@ -74,7 +74,8 @@ public static class OrleansSchemaInstaller
             }
 
             var remaining = maxWait - clock.Elapsed;
-            if (remaining <= TimeSpan.Zero)
+            // too little left for another attempt to mean anything: give up now rather than announce a retry "in 0 s"
+            if (remaining < TimeSpan.FromMilliseconds(250))
             {
                 throw new SchemaInstallException(
                     $"database {database} still unreachable after {Format(maxWait)} ({attempt} attempts): {failure.Description}", error);
