@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OrleansDist.Hosting.Telemetry;
 
 namespace OrleansDist.Hosting;
 
@@ -37,12 +38,17 @@ public sealed class EmbeddedCluster : IAsyncDisposable
     /// <param name="silos">How many silos.</param>
     /// <param name="configureLogging">Logging for the silos and the client (default: warnings and above to the console).</param>
     /// <param name="configureSilo">Anything more each silo needs, given its index.</param>
+    /// <param name="telemetry">
+    /// Log export of each silo (with its name as the resource's instance) and of the client; spans and metrics of the
+    /// process belong to one process-wide provider (<see cref="OrleansDistTelemetry.StartProcessTelemetry"/>).
+    /// </param>
     public static async Task<EmbeddedCluster> StartAsync(
         int silos,
         Action<ILoggingBuilder>? configureLogging = null,
         Action<int, ISiloBuilder>? configureSilo = null,
         ProviderSpec? storage = null,
         string clusterId = "embedded",
+        TelemetrySettings? telemetry = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(silos, 1);
@@ -72,6 +78,11 @@ public sealed class EmbeddedCluster : IAsyncDisposable
                 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
                 builder.Logging.ClearProviders();
                 configureLogging(builder.Logging);
+                if (telemetry is not null)
+                {
+                    builder.Logging.AddOrleansDistLogExport(telemetry with { InstanceName = options.Name });
+                }
+
                 builder.UseOrleans(silo =>
                 {
                     silo.UseOrleansDist(options);
@@ -86,6 +97,11 @@ public sealed class EmbeddedCluster : IAsyncDisposable
             var clientBuilder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
             clientBuilder.Logging.ClearProviders();
             configureLogging(clientBuilder.Logging);
+            if (telemetry is not null)
+            {
+                clientBuilder.Logging.AddOrleansDistLogExport(telemetry with { InstanceName = "client" });
+            }
+
             clientBuilder.UseOrleansClient(client => client.UseOrleansDist(new OrleansDistClientOptions { ClusterId = clusterId, Gateways = gateways }));
             var clientHost = clientBuilder.Build();
             await clientHost.StartAsync(cancellationToken);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OrleansDist.Hosting;
+using OrleansDist.Hosting.Telemetry;
 using OrleansDist.LineServer;
 
 namespace OrleansDist.Client.Download;
@@ -51,7 +52,15 @@ internal sealed class DownloadEnvironment : IAsyncDisposable
         {
             if (!settings.UseCluster && settings.Dashboard)
             {
-                dashboard = await EmbeddedDashboard.StartAsync(settings.DashboardPort, log, cancellationToken);
+                try
+                {
+                    dashboard = await EmbeddedDashboard.StartAsync(settings.DashboardPort, log, cancellationToken);
+                }
+                catch (AspireDashboardException ex)
+                {
+                    // the experiment does not need its viewer
+                    await log.WriteLineAsync($"warning: no dashboard: {ex.Message}");
+                }
             }
 
             var serverEndpoint = settings.Server;
@@ -78,7 +87,7 @@ internal sealed class DownloadEnvironment : IAsyncDisposable
                 return new DownloadEnvironment(client, serverEndpoint, $"cluster {common.ClusterId}", null, external, server, null);
             }
 
-            cluster = await EmbeddedCluster.StartAsync(2, cancellationToken: cancellationToken);
+            cluster = await EmbeddedCluster.StartAsync(2, telemetry: dashboard?.Telemetry, cancellationToken: cancellationToken);
             await log.WriteLineAsync($"Embedded cluster (Microsoft Orleans): {string.Join(", ", cluster.Describe().Select(s => $"{s.Name} ({s.Address})"))}");
             return new DownloadEnvironment(cluster.Client, serverEndpoint, "embedded 2-silo cluster", cluster, null, server, dashboard);
         }
@@ -139,8 +148,7 @@ internal sealed class DownloadEnvironment : IAsyncDisposable
             return;
         }
 
-        Dashboard.Flush();
-        await log.WriteLineAsync($"Trace viewer still at {Dashboard.BaseUri}; Ctrl+C to stop.");
+        await log.WriteLineAsync($"Aspire dashboard still at {Dashboard.BaseUri}; Ctrl+C to stop.");
         try
         {
             await Task.Delay(Timeout.Infinite, cancellationToken);

@@ -109,6 +109,9 @@ public static class OrleansDistTelemetry
                 o.SetResourceBuilder(ConfigureResource(ResourceBuilder.CreateEmpty(), settings));
                 o.AddOtlpExporter((exporter, processor) => ConfigureLogExport(exporter, processor, settings));
             });
+
+            // our own news (a fetcher connected, stopped, retried) reaches the viewer even when the console shows warnings only
+            logging.AddFilter<OpenTelemetryLoggerProvider>("OrleansDist", LogLevel.Information);
         }
 
         return logging;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace OrleansDist.Dashboard.Tests;
+namespace OrleansDist.Observability.Tests;
 
 /// <summary>Runs a child process with captured output and a hard deadline (the process tree is killed when it passes).</summary>
 internal static class ProcessRunner

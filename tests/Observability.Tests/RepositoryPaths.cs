@@ -1,4 +1,4 @@
-namespace OrleansDist.Dashboard.Tests;
+namespace OrleansDist.Observability.Tests;
 
 /// <summary>Locations the tests need: the repository root (found from the test assembly upwards) and the artifact folder.</summary>
 internal static class RepositoryPaths
@@ -8,7 +8,7 @@ internal static class RepositoryPaths
     /// <summary>
     /// Where tests keep files for people to look at (the browser test's screenshot):
     /// <c>ORLEANSDIST_TEST_ARTIFACTS</c> if set, else <c>artifacts/</c> beside the test assembly
-    /// (tests/Dashboard.Tests/bin/&lt;Configuration&gt;/net10.0/artifacts).
+    /// (tests/Observability.Tests/bin/&lt;Configuration&gt;/net10.0/artifacts).
     /// </summary>
     public static string Artifacts
     {

@@ -5,12 +5,12 @@ using Dist.GrainInterfaces.Diagnostics;
 using OrleansDist.Hosting;
 using OrleansDist.Hosting.Telemetry;
 
-namespace OrleansDist.Dashboard.Tests;
+namespace OrleansDist.Observability.Tests;
 
 /// <summary>
 /// The spans Orleans makes for our grain calls, on a 1-silo <see cref="EmbeddedCluster"/> (the product's silo and client
 /// configuration, which adds Orleans' activity propagation): a Client span on the caller and a Server span on the grain,
-/// named <c>IInterface/Method</c>, from an ActivitySource that <see cref="OrleansDistTracing.ApplicationSources"/> lists
+/// named <c>IInterface/Method</c>, from an ActivitySource that <see cref="OrleansDistTelemetry.ApplicationSources"/> lists
 /// (what the silo and client programs, and the download-trace tests, listen to).
 /// </summary>
 public sealed class GrainCallTracingTests
@@ -19,7 +19,7 @@ public sealed class GrainCallTracingTests
     public async Task A_call_to_one_of_our_grains_gives_a_client_and_a_server_span_from_a_source_the_product_listens_to()
     {
         var spans = new ConcurrentQueue<Activity>();
-        using var root = new ActivitySource("OrleansDist.Dashboard.Tests.GrainCallTracing." + Guid.NewGuid().ToString("N")[..8]);
+        using var root = new ActivitySource("OrleansDist.Observability.Tests.GrainCallTracing." + Guid.NewGuid().ToString("N")[..8]);
         // every Orleans source (Application and Runtime), so that the test can tell where our grain calls' spans went
         using var listener = new ActivityListener
         {
@@ -44,13 +44,13 @@ public sealed class GrainCallTracingTests
         Assert.Equal([ActivityKind.Server, ActivityKind.Client], ours.Select(s => s.Kind).Order());
         Assert.True(
             ours.All(s => Listed(s.Source.Name)),
-            $"the spans of our grain calls come from a source that OrleansDistTracing.ApplicationSources ({string.Join(", ", OrleansDistTracing.ApplicationSources)}) "
+            $"the spans of our grain calls come from a source that OrleansDistTelemetry.ApplicationSources ({string.Join(", ", OrleansDistTelemetry.ApplicationSources)}) "
             + $"does not list, so the silo and client programs never export them: {seen}");
     }
 
-    /// <summary>The source is one <see cref="OrleansDistTracing.ApplicationSources"/> names (a trailing * is a prefix match, as in OpenTelemetry).</summary>
+    /// <summary>The source is one <see cref="OrleansDistTelemetry.ApplicationSources"/> names (a trailing * is a prefix match, as in OpenTelemetry).</summary>
     private static bool Listed(string source) =>
-        OrleansDistTracing.ApplicationSources.Any(pattern => pattern.EndsWith('*')
+        OrleansDistTelemetry.ApplicationSources.Any(pattern => pattern.EndsWith('*')
             ? source.StartsWith(pattern[..^1], StringComparison.Ordinal)
             : source == pattern);
 }
