@@ -4,14 +4,15 @@ using System.Text;
 namespace OrleansDist.Observability.Tests;
 
 /// <summary>Runs a child process with captured output and a hard deadline (the process tree is killed when it passes).</summary>
-internal static class ProcessRunner
+public static class ProcessRunner
 {
     public sealed record Result(int ExitCode, string StandardOutput, string StandardError)
     {
         public override string ToString() => $"exit code {ExitCode}\n--- stdout ---\n{StandardOutput}\n--- stderr ---\n{StandardError}";
     }
 
-    public static async Task<Result> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan timeout, string? workingDirectory = null)
+    public static async Task<Result> RunAsync(
+        string fileName, IEnumerable<string> arguments, TimeSpan timeout, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -24,6 +25,11 @@ internal static class ProcessRunner
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
         }
 
         using var process = Start(info, out var stdout, out var stderr);

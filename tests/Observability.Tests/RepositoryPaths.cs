@@ -1,7 +1,7 @@
 namespace OrleansDist.Observability.Tests;
 
 /// <summary>Locations the tests need: the repository root (found from the test assembly upwards) and the artifact folder.</summary>
-internal static class RepositoryPaths
+public static class RepositoryPaths
 {
     public static string Root { get; } = FindRoot();
 
@@ -20,6 +20,16 @@ internal static class RepositoryPaths
             Directory.CreateDirectory(directory);
             return directory;
         }
+    }
+
+    /// <summary>A program's dll in its own output folder, built with the same configuration as the tests.</summary>
+    public static string ProgramDll(string project, string dll)
+    {
+        var testBin = AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar);
+        var framework = Path.GetFileName(testBin);
+        var configuration = Path.GetFileName(Path.GetDirectoryName(testBin)!);
+        var path = Path.Combine(Root, "src", project, "bin", configuration, framework, dll);
+        return File.Exists(path) ? path : throw new FileNotFoundException($"build src/{project} first", path);
     }
 
     private static string FindRoot()
