@@ -36,7 +36,7 @@ internal sealed class DownloadEnvironment : IAsyncDisposable
 
     public LineServerHost? EmbeddedServer { get; }
 
-    /// <summary>The trace viewer started with an embedded cluster (null with --cluster or --no-dashboard).</summary>
+    /// <summary>The Aspire dashboard started with an embedded cluster (null with --cluster or --no-dashboard).</summary>
     public EmbeddedDashboard? Dashboard { get; }
 
     /// <summary>The in-process cluster, when there is one (tests kill its silos).</summary>
@@ -140,7 +140,7 @@ internal sealed class DownloadEnvironment : IAsyncDisposable
         }
     }
 
-    /// <summary>With --keep-dashboard: serves the trace viewer until Ctrl+C.</summary>
+    /// <summary>With --keep-dashboard: keeps the Aspire dashboard up until Ctrl+C.</summary>
     public async Task KeepDashboardAsync(DownloadSettings settings, TextWriter log, CancellationToken cancellationToken)
     {
         if (Dashboard is null || !settings.KeepDashboard)

@@ -29,7 +29,7 @@ internal sealed record DownloadSettings
     /// <summary>How long no fetcher may reach the line server before the download fails.</summary>
     public TimeSpan ServerTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Start the trace viewer with an embedded cluster (on <see cref="DashboardPort"/>).</summary>
+    /// <summary>Start the Aspire dashboard with an embedded cluster (on <see cref="DashboardPort"/>).</summary>
     public bool Dashboard { get; init; } = true;
 
     public int DashboardPort { get; init; } = 18888;
