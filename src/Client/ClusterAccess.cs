@@ -9,7 +9,7 @@ using Orleans.Runtime.MembershipService;
 using OrleansDist.AdoNet;
 using OrleansDist.AdoNet.Hosting;
 using OrleansDist.Hosting;
-using OrleansDist.Hosting.Telemetry;
+using OrleansDist.Telemetry;
 
 namespace OrleansDist.Client;
 

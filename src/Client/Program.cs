@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using System.Text.Json;
 using Dist.GrainInterfaces.Diagnostics;
-using OrleansDist.Hosting.Telemetry;
+using OrleansDist.Telemetry;
 
 namespace OrleansDist.Client;
 

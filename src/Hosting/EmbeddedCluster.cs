@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using OrleansDist.Hosting.Telemetry;
+using OrleansDist.Telemetry;
 
 namespace OrleansDist.Hosting;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OrleansDist.Hosting;
-using OrleansDist.Hosting.Telemetry;
+using OrleansDist.Telemetry;
 using OrleansDist.LineServer;
 
 namespace OrleansDist.Client.Download;

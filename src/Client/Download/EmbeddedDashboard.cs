@@ -1,4 +1,4 @@
-using OrleansDist.Hosting.Telemetry;
+using OrleansDist.Telemetry;
 
 namespace OrleansDist.Client.Download;
 

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using OpenTelemetry;
 
-namespace OrleansDist.Hosting.Telemetry;
+namespace OrleansDist.Telemetry;
 
 /// <summary>
 /// Writes finished spans to a file, one JSON object per line, for reading traces without a collector

@@ -9,7 +9,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 
-namespace OrleansDist.Hosting.Telemetry;
+namespace OrleansDist.Telemetry;
 
 /// <summary>
 /// OrleansDist's "service defaults" for telemetry, called by every process (silo, client, line server, benchmark):

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Reflection;
 
-namespace OrleansDist.Hosting.Telemetry;
+namespace OrleansDist.Telemetry;
 
 /// <summary>
 /// The standalone Aspire dashboard (NuGet <c>Aspire.Dashboard.Sdk.linux-x64</c>) as a child process on loopback: its UI,

@@ -1,4 +1,4 @@
-namespace OrleansDist.Hosting.Telemetry;
+namespace OrleansDist.Telemetry;
 
 /// <summary>What one process (or one host inside it) reports about itself, and where to.</summary>
 public sealed record TelemetrySettings
