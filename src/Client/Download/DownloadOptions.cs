@@ -89,12 +89,12 @@ internal sealed class DownloadOptions
 
     public Option<bool> NoDashboard { get; } = new("--no-dashboard")
     {
-        Description = "Do not start the Aspire dashboard (and export nothing to it)",
+        Description = "Do not start the Aspire dashboard (and export nothing to it) nor the embedded silos' Orleans Dashboard",
     };
 
     public Option<bool> KeepDashboard { get; } = new("--keep-dashboard")
     {
-        Description = "After the work is done, keep the Aspire dashboard up until Ctrl+C",
+        Description = "After the work is done, keep the Aspire dashboard (and the embedded silos' Orleans Dashboard) up until Ctrl+C",
     };
 
     public DownloadOptions()

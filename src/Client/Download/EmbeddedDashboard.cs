@@ -29,15 +29,21 @@ internal sealed class EmbeddedDashboard : IAsyncDisposable
 
     public AspireDashboardProcess Process => _dashboard;
 
-    /// <summary>Starts the Aspire dashboard (UI on <paramref name="port"/>, OTLP on 4317/4318; free ports when taken) and the export to it.</summary>
+    /// <summary>
+    /// Starts the Aspire dashboard (UI on <paramref name="port"/>, OTLP on 4317/4318; free ports when taken, said on
+    /// <paramref name="log"/>) and the export to it. <see cref="Describe"/> is the line announcing it.
+    /// </summary>
     public static async Task<EmbeddedDashboard> StartAsync(int port, TextWriter log, CancellationToken cancellationToken)
     {
         var dashboard = await AspireDashboardProcess.StartAsync(log, uiPort: port, cancellationToken: cancellationToken);
         var settings = new TelemetrySettings { ServiceName = ServiceName, OtlpEndpoint = dashboard.OtlpGrpcEndpoint };
         var telemetry = OrleansDistTelemetry.StartProcessTelemetry(settings);
-        await log.WriteLineAsync($"Aspire dashboard: {dashboard.UiUri} (traces, logs, metrics; every download is one trace; OTLP at {dashboard.OtlpGrpcEndpoint})");
         return new EmbeddedDashboard(dashboard, telemetry, settings);
     }
+
+    /// <summary>The line that tells the user where to look.</summary>
+    public string Describe() =>
+        $"Aspire dashboard: {_dashboard.UiUri} (traces, logs, metrics; every download is one trace; OTLP at {_dashboard.OtlpGrpcEndpoint})";
 
     public async ValueTask DisposeAsync()
     {
