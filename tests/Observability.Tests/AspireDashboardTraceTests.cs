@@ -47,6 +47,17 @@ public sealed class AspireDashboardTraceTests(ObservedClusterFixture cluster) : 
             Assert.True(int.Parse(fetcher.Attributes["orleansdist.requests"], System.Globalization.CultureInfo.InvariantCulture) > 0, $"{fetcher.Name} counted no SENDLINE requests");
         }
 
+        // each line-server connection has its own SENDLINE counts; together they are the fetchers' totals
+        var connections = protocol.Where(s => s.Name == "line server connection").ToList();
+        var fetchers = protocol.Where(s => s.Name.StartsWith("fetcher ", StringComparison.Ordinal)).ToList();
+        foreach (var key in new[] { "orleansdist.requests", "orleansdist.lines_received", "orleansdist.minus_one_replies" })
+        {
+            Assert.All(connections, c => Assert.True(c.Attributes.ContainsKey(key), $"a line server connection span has no {key}"));
+            Assert.Equal(fetchers.Sum(f => Number(f, key)), connections.Sum(c => Number(c, key)));
+        }
+
+        Assert.True(connections.Sum(c => Number(c, "orleansdist.lines_received")) >= 200, "the connections received fewer lines than the file has");
+
         // the fetchers' log records carry the trace id: they show beside its spans
         var logs = await WaitForAsync(async () =>
         {
@@ -103,6 +114,9 @@ public sealed class AspireDashboardTraceTests(ObservedClusterFixture cluster) : 
         Assert.True(found is not null, $"no complete download trace in the Aspire dashboard within {ExportWait.TotalSeconds:0} s\n{cluster.Download}\n{cluster.SiloOutput}");
         return found.Value;
     }
+
+    private static long Number(Span span, string key) =>
+        long.Parse(span.Attributes[key], System.Globalization.CultureInfo.InvariantCulture);
 
     private static bool ReachesRoot(Span span, Dictionary<string, Span> byId, string rootId)
     {
