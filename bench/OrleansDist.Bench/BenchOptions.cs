@@ -19,7 +19,7 @@ internal sealed class BenchOptions
         OrleansDist.Bench: raw framed TCP vs client->grain vs grain->grain (two silo processes), side by side,
         on Microsoft Orleans.
 
-        Usage: OrleansDist.Bench [--quick] [--json FILE] [--payload BYTES] [--concurrency LIST] [--scenarios LIST] [--verbose]
+        Usage: OrleansDist.Bench [--quick] [--json FILE] [--otlp ENDPOINT] [--payload BYTES] [--concurrency LIST] [--scenarios LIST] [--verbose]
 
           --quick              short run (< 60 s on 2 cores): fewer iterations, shorter warm-up
           --json FILE          also write the results as JSON to FILE
@@ -27,6 +27,8 @@ internal sealed class BenchOptions
                                and the byte[] argument/result of the echo grain calls
           --concurrency LIST   calls kept in flight for the pipelined runs (default 1,16,256)
           --scenarios LIST     any of raw,client,cross (default all three)
+          --otlp ENDPOINT      trace every grain call (AddActivityPropagation) and export spans, metrics and logs
+                               over OTLP/gRPC to ENDPOINT, e.g. http://127.0.0.1:4317 (an Aspire dashboard); off by default
           --verbose            show the child processes' output (silo logs at Information; Warning without --verbose)
           -h, --help           this text
 
@@ -53,6 +55,9 @@ internal sealed class BenchOptions
     public bool Quick { get; private set; }
 
     public string? JsonPath { get; private set; }
+
+    /// <summary>Trace every grain call and export spans, metrics and logs over OTLP/gRPC to this endpoint (e.g. a running Aspire dashboard's 4317).</summary>
+    public string? OtlpEndpoint { get; private set; }
 
     public int Payload { get; private set; } = 68;
 
@@ -114,6 +119,9 @@ internal sealed class BenchOptions
                     break;
                 case "--json":
                     o.JsonPath = Value();
+                    break;
+                case "--otlp":
+                    o.OtlpEndpoint = Value();
                     break;
                 case "--payload":
                     o.Payload = Int(arg, Value(), 8, 65536);

@@ -58,6 +58,13 @@ internal static class BenchRunner
         }
 
         var started = await Task.WhenAll(starting);
+        if (o.OtlpEndpoint is { } otlp)
+        {
+            // the silo children inherit it: they trace every grain call and export to it
+            Environment.SetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT", otlp);
+            Console.Out.WriteLine($"Tracing on: every grain call is a span, exported over OTLP to {otlp}");
+        }
+
         Console.Out.WriteLine($"OrleansDist.Bench{(o.Quick ? " --quick" : "")}: {Environment.ProcessorCount} cores, .NET {Environment.Version}, Orleans {OrleansVersion}, server GC {GCSettings.IsServerGC}, payload {o.Payload} B, concurrency {string.Join(',', o.Concurrency)}");
         foreach (var child in started)
         {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
+using OrleansDist.Telemetry;
 
 namespace OrleansDist.Bench;
 
@@ -30,7 +31,12 @@ internal static class ChildRoles
                 serviceId: ServiceId,
                 clusterId: ClusterId);
             silo.Configure<SiloOptions>(s => s.SiloName = o.Name!);
+            if (Telemetry.Exported)
+            {
+                silo.AddActivityPropagation();
+            }
         });
+        builder.AddOrleansDistTelemetry(new TelemetrySettings { ServiceName = "orleansdist-bench-silo", InstanceName = o.Name });
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(3));
         using var host = builder.Build();
         using var stop = StopWhenStdinCloses();
@@ -57,6 +63,12 @@ internal static class ChildRoles
         using var stop = StopWhenStdinCloses();
         await RawTcp.RunEchoServerAsync(o.Port, stop.Token);
         return 0;
+    }
+
+    /// <summary>With --otlp the parent sets OTEL_EXPORTER_OTLP_ENDPOINT for its children: grain calls are traced and exported.</summary>
+    private static class Telemetry
+    {
+        public static bool Exported => new TelemetrySettings { ServiceName = "" }.ExportsOtlp;
     }
 
     /// <summary>Single-line console logs on stderr (stdout carries only the READY line), at <paramref name="level"/> and above.</summary>

@@ -9,6 +9,7 @@ using Orleans.Runtime.MembershipService;
 using OrleansDist.AdoNet;
 using OrleansDist.AdoNet.Hosting;
 using OrleansDist.Hosting;
+using OrleansDist.Telemetry;
 
 namespace OrleansDist.Client;
 
@@ -63,6 +64,7 @@ internal static class ClusterAccess
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
+        builder.Logging.AddOrleansDistLogExport(new TelemetrySettings { ServiceName = Program.ClientServiceName });
         var deadline = DateTime.UtcNow + settings.ConnectTimeout;
         Exception? lastFailure = null;
         builder.UseOrleansClient(client => client

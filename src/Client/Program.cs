@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using System.Text.Json;
 using Dist.GrainInterfaces.Diagnostics;
-using OrleansDist.Hosting.Telemetry;
+using OrleansDist.Telemetry;
 
 namespace OrleansDist.Client;
 
@@ -31,9 +31,12 @@ public static class Program
             return ExitUsage;
         }
 
-        using var tracing = OrleansDistTracing.Start("orleansdist-client", parse.GetValue(TraceFile));
+        using var telemetry = OrleansDistTelemetry.StartProcessTelemetry(new TelemetrySettings { ServiceName = ClientServiceName, TraceFile = parse.GetValue(TraceFile) });
         return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
     }
+
+    /// <summary>The <c>service.name</c> of the command-line client's spans, metrics and logs.</summary>
+    public const string ClientServiceName = "orleansdist-client";
 
     private static readonly Option<string> TraceFile = new("--trace-file")
     {

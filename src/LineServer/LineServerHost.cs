@@ -8,6 +8,7 @@ using OrleansDist.LineServer.Connections;
 using OrleansDist.LineServer.Content;
 using OrleansDist.LineServer.Logging;
 using OrleansDist.LineServer.Sessions;
+using OrleansDist.LineServer.Telemetry;
 
 namespace OrleansDist.LineServer;
 
@@ -211,6 +212,7 @@ public sealed class LineServerHost : IAsyncDisposable
     private void RecordSubmission(SubmitRecord record, ClientSession session, IReadOnlyList<long> incorrectLines)
     {
         session.RecordSubmission(record, incorrectLines);
+        LineServerMetrics.Submitted(record.Success);
         lock (_gate)
         {
             _submissions.Add(record);

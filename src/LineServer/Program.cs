@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using OrleansDist.LineServer.Cli;
+using OrleansDist.Telemetry;
 
 namespace OrleansDist.LineServer;
 
@@ -56,7 +57,11 @@ internal static class Program
             return ExitUsage;
         }
 
-        using var loggerFactory = CreateLoggerFactory(parse.GetValue(cli.LogLevel));
+        // the service defaults of every OrleansDist program: traces, metrics (OrleansDist.LineServer's counters) and logs
+        // over OTLP when the OTEL_* variables ask for it; nothing at all otherwise
+        var telemetry = new TelemetrySettings { ServiceName = "orleansdist-line-server" };
+        using var telemetryProviders = OrleansDistTelemetry.StartProcessTelemetry(telemetry);
+        using var loggerFactory = CreateLoggerFactory(parse.GetValue(cli.LogLevel), telemetry);
         LineServerHost host;
         try
         {
@@ -103,7 +108,7 @@ internal static class Program
         }
     }
 
-    private static ILoggerFactory CreateLoggerFactory(LogLevel level) => LoggerFactory.Create(logging =>
+    private static ILoggerFactory CreateLoggerFactory(LogLevel level, TelemetrySettings telemetry) => LoggerFactory.Create(logging =>
     {
         logging.AddSimpleConsole(o =>
         {
@@ -114,6 +119,7 @@ internal static class Program
         // stdout carries only the READY line and the summary; every log line goes to stderr.
         logging.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         logging.SetMinimumLevel(level);
+        logging.AddOrleansDistLogExport(telemetry);
     });
 
     private static Registrations RegisterStopSignals(TaskCompletionSource stop)

@@ -2,14 +2,17 @@ using System.CommandLine;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Console;
+using Orleans.Dashboard;
 using OrleansDist.Hosting;
-using OrleansDist.Hosting.Telemetry;
+using OrleansDist.Telemetry;
 
 namespace OrleansDist.Silo;
 
@@ -46,9 +49,7 @@ public static partial class Program
     private static async Task<int> RunAsync(SiloCommandLine cli, ParseResult parse)
     {
         // The command line is parsed by System.CommandLine, so it is not handed to the host's configuration as well.
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
-        AddWorkingDirectorySettings(builder.Configuration);
-
+        var builder = CreateBuilder(web: false);
         SiloSettings settings;
         try
         {
@@ -60,10 +61,37 @@ public static partial class Program
             return ExitUsage;
         }
 
+        var siloOptions = settings.ToSiloOptions();
+        var dashboardPort = settings.DashboardPort;
+        var dashboardAddress = settings.ListenAny ? (settings.AdvertisedIp.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any) : settings.AdvertisedIp;
+        if (dashboardPort != 0 && !PortIsFree(dashboardAddress, dashboardPort))
+        {
+            if (!settings.DashboardPortIsDefault)
+            {
+                await Console.Error.WriteLineAsync($"error: --dashboard-port {dashboardPort} is in use (another silo's dashboard?); choose another port, or 0 for no dashboard");
+                return ExitUsage;
+            }
+
+            await Console.Error.WriteLineAsync($"warning: port {dashboardPort} (the default Orleans Dashboard port of silo port {settings.SiloPort}) is in use; this silo serves no dashboard (pass --dashboard-port to choose one)");
+            dashboardPort = 0;
+        }
+
+        if (dashboardPort != 0)
+        {
+            // the same configuration sources, now for a web host that also serves the Orleans Dashboard
+            builder = CreateBuilder(web: true);
+            ((WebApplicationBuilder)builder).WebHost.UseKestrel(k => k.Listen(dashboardAddress, dashboardPort));
+        }
+
         ConfigureLogging(builder.Logging, settings.LogLevel);
-        using var tracing = OrleansDistTracing.Start("orleansdist-silo-" + (settings.Name ?? settings.SiloPort.ToString(System.Globalization.CultureInfo.InvariantCulture)), settings.TraceFile);
-        builder.UseOrleans(silo => silo.UseOrleansDist(settings.ToSiloOptions()));
-        using var host = builder.Build();
+        builder.AddOrleansDistTelemetry(new TelemetrySettings { ServiceName = "orleansdist-silo", InstanceName = siloOptions.Name, TraceFile = settings.TraceFile });
+        builder.UseOrleans(silo =>
+        {
+            silo.UseOrleansDist(siloOptions);
+            // on every silo, served or not: the dashboard's data comes from grains and profilers on every silo
+            silo.AddDashboard();
+        });
+        using var host = Build(builder);
         var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OrleansDist.Silo.Program");
         LogSettings(logger, settings.ClusterId, settings.ServiceId, SiloSettings.Describe(settings.Membership), SiloSettings.Describe(settings.Storage));
 
@@ -90,7 +118,8 @@ public static partial class Program
 
         var silo = host.Services.GetRequiredService<ILocalSiloDetails>();
         var gateway = silo.GatewayAddress is { } g ? g.Endpoint.ToString() : "none";
-        await Console.Out.WriteLineAsync($"SILO READY name={silo.Name} silo={silo.SiloAddress.ToParsableString()} gateway={gateway}");
+        var dashboardUrl = dashboardPort == 0 ? "none" : $"http://{FormatHost(settings.AdvertisedIp)}:{dashboardPort}/";
+        await Console.Out.WriteLineAsync($"SILO READY name={silo.Name} silo={silo.SiloAddress.ToParsableString()} gateway={gateway} dashboard={dashboardUrl}");
         await Console.Out.FlushAsync();
 
         try
@@ -113,8 +142,46 @@ public static partial class Program
         return ExitOk;
     }
 
+    private static IHostApplicationBuilder CreateBuilder(bool web)
+    {
+        IHostApplicationBuilder builder = web
+            ? WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, Args = [] })
+            : Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
+        AddWorkingDirectorySettings(builder.Configuration);
+        return builder;
+    }
+
+    private static IHost Build(IHostApplicationBuilder builder)
+    {
+        if (builder is WebApplicationBuilder web)
+        {
+            var app = web.Build();
+            app.MapOrleansDashboard();
+            return app;
+        }
+
+        return ((HostApplicationBuilder)builder).Build();
+    }
+
+    private static bool PortIsFree(IPAddress address, int port)
+    {
+        try
+        {
+            using var probe = new TcpListener(address, port);
+            probe.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private static string FormatHost(IPAddress address) =>
+        address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
+
     /// <summary>An appsettings.json in the working directory overrides the one shipped beside the executable (and is overridden by the environment).</summary>
-    private static void AddWorkingDirectorySettings(ConfigurationManager configuration)
+    private static void AddWorkingDirectorySettings(IConfigurationManager configuration)
     {
         var local = Path.Combine(Environment.CurrentDirectory, "appsettings.json");
         if (string.Equals(Path.GetFullPath(local), Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "appsettings.json")), StringComparison.Ordinal))
@@ -158,6 +225,10 @@ public static partial class Program
 
         // A start or stop failure is reported once, by this program, without the host's stack trace.
         logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
+
+        // the dashboard's web server: its start-up banner and request lines are not the silo's news
+        logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
     }
 
     /// <summary>Which of the silo's ports another process already listens on, as a message; null when both are free.</summary>

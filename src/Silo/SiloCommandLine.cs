@@ -95,6 +95,12 @@ internal sealed class SiloCommandLine
                 HelpName = "level",
                 DefaultValueFactory = _ => SiloSettings.DefaultLogLevel,
             }),
+            Add("DashboardPort", new Option<string>("--dashboard-port")
+            {
+                Description = "Port of this silo's Orleans Dashboard (membership, activations, call rates); 0 = none "
+                    + "[default: silo port + 1000, skipped with a warning when taken]",
+                HelpName = "port",
+            }),
             Add("TraceFile", new Option<string>("--trace-file")
             {
                 Description = "Append the spans of every grain call to this file as JSON lines (read them with `orleansdist trace FILE`); "

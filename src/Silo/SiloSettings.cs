@@ -52,6 +52,12 @@ internal sealed partial record SiloSettings
 
     public required LogLevel LogLevel { get; init; }
 
+    /// <summary>Port of the Orleans Dashboard; 0 = none.</summary>
+    public required int DashboardPort { get; init; }
+
+    /// <summary>True when <see cref="DashboardPort"/> is the default (silo port + 1000), not asked for.</summary>
+    public bool DashboardPortIsDefault { get; init; }
+
     /// <summary>JSON-lines file for spans; null = none.</summary>
     public string? TraceFile { get; init; }
 
@@ -95,6 +101,14 @@ internal sealed partial record SiloSettings
         if (gatewayPort == siloPort)
         {
             throw Get("GatewayPort").Invalid($"the gateway port must differ from the silo port ({siloPort})");
+        }
+
+        var dashboardValue = Get("DashboardPort");
+        var dashboardDefault = string.IsNullOrWhiteSpace(dashboardValue.Text);
+        var dashboardPort = dashboardDefault ? DefaultDashboardPort(siloPort) : Port(dashboardValue, allowZero: true);
+        if (dashboardPort != 0 && (dashboardPort == siloPort || dashboardPort == gatewayPort))
+        {
+            throw dashboardValue.Invalid($"the dashboard port must differ from the silo and gateway ports ({siloPort}, {gatewayPort})");
         }
 
         var membershipValue = Get("Membership");
@@ -165,6 +179,8 @@ internal sealed partial record SiloSettings
             ResponseTimeout = responseTimeout,
             LogLevel = logLevel,
             TraceFile = string.IsNullOrWhiteSpace(Get("TraceFile").Text) ? null : Get("TraceFile").Text,
+            DashboardPort = dashboardPort,
+            DashboardPortIsDefault = dashboardDefault,
         };
     }
 
@@ -236,6 +252,9 @@ internal sealed partial record SiloSettings
 
         return value.Text;
     }
+
+    /// <summary>One dashboard port per silo on a host: the silo port + 1000 (11111 → 12111), or − 1000 near the top.</summary>
+    public static int DefaultDashboardPort(int siloPort) => siloPort + 1000 <= 65535 ? siloPort + 1000 : siloPort - 1000;
 
     private static int Port(Value value, bool allowZero)
     {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OrleansDist.Hosting;
+using OrleansDist.Telemetry;
 using OrleansDist.LineServer;
 
 namespace OrleansDist.Client.Download;
@@ -35,7 +36,7 @@ internal sealed class DownloadEnvironment : IAsyncDisposable
 
     public LineServerHost? EmbeddedServer { get; }
 
-    /// <summary>The trace viewer started with an embedded cluster (null with --cluster or --no-dashboard).</summary>
+    /// <summary>The Aspire dashboard started with an embedded cluster (null with --cluster or --no-dashboard).</summary>
     public EmbeddedDashboard? Dashboard { get; }
 
     /// <summary>The in-process cluster, when there is one (tests kill its silos).</summary>
@@ -51,7 +52,15 @@ internal sealed class DownloadEnvironment : IAsyncDisposable
         {
             if (!settings.UseCluster && settings.Dashboard)
             {
-                dashboard = await EmbeddedDashboard.StartAsync(settings.DashboardPort, log, cancellationToken);
+                try
+                {
+                    dashboard = await EmbeddedDashboard.StartAsync(settings.DashboardPort, log, cancellationToken);
+                }
+                catch (AspireDashboardException ex)
+                {
+                    // the experiment does not need its viewer
+                    await log.WriteLineAsync($"warning: no dashboard: {ex.Message}");
+                }
             }
 
             var serverEndpoint = settings.Server;
@@ -78,8 +87,18 @@ internal sealed class DownloadEnvironment : IAsyncDisposable
                 return new DownloadEnvironment(client, serverEndpoint, $"cluster {common.ClusterId}", null, external, server, null);
             }
 
-            cluster = await EmbeddedCluster.StartAsync(2, cancellationToken: cancellationToken);
+            // --no-dashboard turns off both viewers: the Aspire dashboard and the silos' Orleans Dashboard
+            cluster = await EmbeddedCluster.StartAsync(2, telemetry: dashboard?.Telemetry, orleansDashboard: settings.Dashboard, cancellationToken: cancellationToken);
             await log.WriteLineAsync($"Embedded cluster (Microsoft Orleans): {string.Join(", ", cluster.Describe().Select(s => $"{s.Name} ({s.Address})"))}");
+            if (dashboard is not null)
+            {
+                await log.WriteLineAsync(dashboard.Describe());
+            }
+
+            if (DescribeOrleansDashboards(cluster) is { } orleansDashboards)
+            {
+                await log.WriteLineAsync($"Orleans Dashboard: {orleansDashboards} (membership, activations per grain type, call rates; live)");
+            }
             return new DownloadEnvironment(cluster.Client, serverEndpoint, "embedded 2-silo cluster", cluster, null, server, dashboard);
         }
         catch
@@ -131,7 +150,11 @@ internal sealed class DownloadEnvironment : IAsyncDisposable
         }
     }
 
-    /// <summary>With --keep-dashboard: serves the trace viewer until Ctrl+C.</summary>
+    /// <summary><c>silo0 http://127.0.0.1:41000/, silo1 http://127.0.0.1:42000/</c>, or null when no silo serves one.</summary>
+    private static string? DescribeOrleansDashboards(EmbeddedCluster cluster) =>
+        cluster.OrleansDashboards is { Count: > 0 } urls ? string.Join(", ", urls.Select(d => $"{d.Name} {d.Url}")) : null;
+
+    /// <summary>With --keep-dashboard: keeps the Aspire dashboard (and the silos with their Orleans Dashboard) up until Ctrl+C.</summary>
     public async Task KeepDashboardAsync(DownloadSettings settings, TextWriter log, CancellationToken cancellationToken)
     {
         if (Dashboard is null || !settings.KeepDashboard)
@@ -139,8 +162,8 @@ internal sealed class DownloadEnvironment : IAsyncDisposable
             return;
         }
 
-        Dashboard.Flush();
-        await log.WriteLineAsync($"Trace viewer still at {Dashboard.BaseUri}; Ctrl+C to stop.");
+        var orleansDashboards = _embeddedCluster is null ? null : DescribeOrleansDashboards(_embeddedCluster);
+        await log.WriteLineAsync($"Aspire dashboard still at {Dashboard.BaseUri}{(orleansDashboards is null ? "" : $", Orleans Dashboard at {orleansDashboards}")}; Ctrl+C to stop.");
         try
         {
             await Task.Delay(Timeout.Infinite, cancellationToken);

@@ -82,19 +82,19 @@ internal sealed class DownloadOptions
 
     public Option<int> DashboardPort { get; } = new("--dashboard-port")
     {
-        Description = "Port of the trace viewer that starts with an embedded cluster (any free port if taken)",
+        Description = "UI port of the Aspire dashboard that starts with an embedded cluster (a free port if taken; OTLP on 4317/4318)",
         DefaultValueFactory = _ => 18888,
         HelpName = "port",
     };
 
     public Option<bool> NoDashboard { get; } = new("--no-dashboard")
     {
-        Description = "Do not start the trace viewer (and export no spans)",
+        Description = "Do not start the Aspire dashboard (and export nothing to it) nor the embedded silos' Orleans Dashboard",
     };
 
     public Option<bool> KeepDashboard { get; } = new("--keep-dashboard")
     {
-        Description = "After the work is done, keep the trace viewer up until Ctrl+C",
+        Description = "After the work is done, keep the Aspire dashboard (and the embedded silos' Orleans Dashboard) up until Ctrl+C",
     };
 
     public DownloadOptions()

@@ -6,7 +6,7 @@ namespace OrleansDist.Client.Download;
 /// <summary>Starts one download on the cluster and follows it to the SUBMIT reply, reporting progress as it goes.</summary>
 internal sealed class DownloadRunner(IClusterClient client, DownloadProgressPrinter progress)
 {
-    public static readonly ActivitySource Source = new(Hosting.Telemetry.OrleansDistTracing.ClientSourceName, "1.0");
+    public static readonly ActivitySource Source = new(OrleansDist.Telemetry.OrleansDistTelemetry.ClientSourceName, "1.0");
 
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
 

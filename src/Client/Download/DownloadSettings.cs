@@ -29,11 +29,15 @@ internal sealed record DownloadSettings
     /// <summary>How long no fetcher may reach the line server before the download fails.</summary>
     public TimeSpan ServerTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Start the trace viewer with an embedded cluster (on <see cref="DashboardPort"/>).</summary>
+    /// <summary>
+    /// With an embedded cluster: start the Aspire dashboard (UI on <see cref="DashboardPort"/>) and export to it, and let
+    /// every embedded silo serve the Orleans Dashboard. False (<c>--no-dashboard</c>): neither.
+    /// </summary>
     public bool Dashboard { get; init; } = true;
 
+    /// <summary>The Aspire dashboard's UI port (a free port, said so, when taken).</summary>
     public int DashboardPort { get; init; } = 18888;
 
-    /// <summary>Keep serving the trace viewer after the work is done, until Ctrl+C.</summary>
+    /// <summary>After the work is done, keep the Aspire dashboard (and the embedded silos with their Orleans Dashboard) up until Ctrl+C.</summary>
     public bool KeepDashboard { get; init; }
 }

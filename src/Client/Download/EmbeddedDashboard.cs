@@ -1,70 +1,53 @@
-using OpenTelemetry;
-using OpenTelemetry.Exporter;
-using OpenTelemetry.Resources;
-using OpenTelemetry.Trace;
-using OrleansDist.Dashboard;
-using OrleansDist.Dashboard.Storage;
-using OrleansDist.Hosting.Telemetry;
+using OrleansDist.Telemetry;
 
 namespace OrleansDist.Client.Download;
 
 /// <summary>
-/// The trace viewer that comes up with an embedded run: an in-process dashboard, and an OpenTelemetry tracer provider
-/// exporting this process's spans (client, the in-process silos, the protocol) to it over real OTLP/HTTP.
+/// The viewer that comes up with an embedded run: a standalone Aspire dashboard process on 127.0.0.1 (traces, structured
+/// logs, metrics), and this process's spans and metrics (client, the in-process silos, the protocol) exported to it over
+/// OTLP/gRPC. Disposing flushes what is queued (bounded) and stops the dashboard.
 /// </summary>
 internal sealed class EmbeddedDashboard : IAsyncDisposable
 {
+    /// <summary>The <c>service.name</c> of an embedded run (one process: client, silos and line server).</summary>
     public const string ServiceName = "orleansdist-embedded";
 
-    private readonly TraceDashboardServer _server;
-    private readonly TracerProvider _tracing;
+    private readonly AspireDashboardProcess _dashboard;
+    private readonly IDisposable? _telemetry;
 
-    private EmbeddedDashboard(TraceDashboardServer server, TracerProvider tracing)
+    private EmbeddedDashboard(AspireDashboardProcess dashboard, IDisposable? telemetry, TelemetrySettings settings)
     {
-        _server = server;
-        _tracing = tracing;
+        _dashboard = dashboard;
+        _telemetry = telemetry;
+        Telemetry = settings;
     }
 
-    public Uri BaseUri => _server.BaseUri;
+    public Uri BaseUri => _dashboard.UiUri;
 
-    public TraceStore Store => _server.Store;
+    /// <summary>What the embedded silos and client add to their logging.</summary>
+    public TelemetrySettings Telemetry { get; }
 
-    /// <summary>Starts the dashboard on <paramref name="port"/> (any free port when it is taken) and the export to it.</summary>
+    public AspireDashboardProcess Process => _dashboard;
+
+    /// <summary>
+    /// Starts the Aspire dashboard (UI on <paramref name="port"/>, OTLP on 4317/4318; free ports when taken, said on
+    /// <paramref name="log"/>) and the export to it. <see cref="Describe"/> is the line announcing it.
+    /// </summary>
     public static async Task<EmbeddedDashboard> StartAsync(int port, TextWriter log, CancellationToken cancellationToken)
     {
-        TraceDashboardServer server;
-        try
-        {
-            server = await TraceDashboardServer.StartAsync(new TraceDashboardOptions { Port = port, MaxSpansPerTrace = 100_000 }, cancellationToken: cancellationToken);
-        }
-        catch (IOException) when (port != 0)
-        {
-            server = await TraceDashboardServer.StartAsync(new TraceDashboardOptions { Port = 0, MaxSpansPerTrace = 100_000 }, cancellationToken: cancellationToken);
-            await log.WriteLineAsync($"(port {port} is taken: the trace viewer uses {server.BaseUri.Port} instead)");
-        }
-
-        var tracing = Sdk.CreateTracerProviderBuilder()
-            .SetResourceBuilder(ResourceBuilder.CreateDefault().AddService(ServiceName))
-            .AddSource(OrleansDistTracing.ApplicationSources)
-            .SetSampler(new AlwaysOnSampler())
-            .AddOtlpExporter(o =>
-            {
-                o.Endpoint = server.OtlpTracesEndpoint;
-                o.Protocol = OtlpExportProtocol.HttpProtobuf;
-                o.BatchExportProcessorOptions.ScheduledDelayMilliseconds = 1000;
-            })
-            .Build();
-        await log.WriteLineAsync($"Trace viewer: {server.BaseUri} (every download is one trace)");
-        return new EmbeddedDashboard(server, tracing);
+        var dashboard = await AspireDashboardProcess.StartAsync(log, uiPort: port, cancellationToken: cancellationToken);
+        var settings = new TelemetrySettings { ServiceName = ServiceName, OtlpEndpoint = dashboard.OtlpGrpcEndpoint };
+        var telemetry = OrleansDistTelemetry.StartProcessTelemetry(settings);
+        return new EmbeddedDashboard(dashboard, telemetry, settings);
     }
 
-    /// <summary>Sends the spans still buffered.</summary>
-    public void Flush() => _tracing.ForceFlush(5000);
+    /// <summary>The line that tells the user where to look.</summary>
+    public string Describe() =>
+        $"Aspire dashboard: {_dashboard.UiUri} (traces, logs, metrics; every download is one trace; OTLP at {_dashboard.OtlpGrpcEndpoint})";
 
     public async ValueTask DisposeAsync()
     {
-        _tracing.ForceFlush(5000);
-        _tracing.Dispose();
-        await _server.DisposeAsync();
+        _telemetry?.Dispose();
+        await _dashboard.DisposeAsync();
     }
 }

@@ -107,6 +107,7 @@ internal sealed class FetchSession : IAsyncDisposable
                 var total = Totals;
                 activity?.SetTag("orleansdist.requests", total.Requests);
                 activity?.SetTag("orleansdist.lines_received", total.LinesReceived);
+                activity?.SetTag("orleansdist.minus_one_replies", total.MinusOneReplies);
                 activity?.Dispose();
             },
             TaskScheduler.Default);
@@ -307,6 +308,23 @@ internal sealed class FetchSession : IAsyncDisposable
         span?.SetTag("server.address", _serverHost);
         span?.SetTag("server.port", _serverPort);
         span?.SetTag("network.local.address", connection.LocalEndPoint.Address.ToString());
+        var tally = new ConnectionTally();
+        try
+        {
+            return await FetchOnConnectionCoreAsync(connection, span, tally, stopping);
+        }
+        finally
+        {
+            // this connection's own SENDLINE counts (the fetcher span has the session's totals)
+            span?.SetTag("orleansdist.requests", tally.Requests);
+            span?.SetTag("orleansdist.lines_received", tally.Lines);
+            span?.SetTag("orleansdist.minus_one_replies", tally.MinusOneReplies);
+        }
+    }
+
+    private async Task<(bool Ended, string? Error, bool GotLines)> FetchOnConnectionCoreAsync(
+        LineServerConnection connection, Activity? span, ConnectionTally tally, CancellationToken stopping)
+    {
         var pacer = new RequestPacer(_request.PipelineDepth);
         var confirmed = new ConfirmedLines();
         var gotLines = false;
@@ -330,6 +348,7 @@ internal sealed class FetchSession : IAsyncDisposable
                 }
 
                 Count(c => c with { Requests = c.Requests + count });
+                tally.Requests += count;
                 continue;
             }
 
@@ -357,7 +376,7 @@ internal sealed class FetchSession : IAsyncDisposable
             }
 
             lastReply = _time.GetTimestamp();
-            if (Handle(reply.Value, pacer, confirmed, ref gotLines) is { } failure)
+            if (Handle(reply.Value, pacer, confirmed, tally, ref gotLines) is { } failure)
             {
                 span?.SetStatus(ActivityStatusCode.Error, failure);
                 return (false, failure, gotLines);
@@ -369,7 +388,7 @@ internal sealed class FetchSession : IAsyncDisposable
         while (connection.HasUnhandledReplies && _time.GetTimestamp() < drainUntil)
         {
             var reply = await ReadReplyAsync(connection, DrainTimeout, CancellationToken.None);
-            if (reply is null || Handle(reply.Value, pacer, confirmed, ref gotLines) is not null)
+            if (reply is null || Handle(reply.Value, pacer, confirmed, tally, ref gotLines) is not null)
             {
                 await DropConnectionAsync();
                 return (true, null, gotLines);
@@ -389,7 +408,7 @@ internal sealed class FetchSession : IAsyncDisposable
     }
 
     /// <summary>Applies one reply; returns why the connection must be dropped, or null.</summary>
-    private string? Handle(ServerReply reply, RequestPacer pacer, ConfirmedLines confirmed, ref bool gotLines)
+    private string? Handle(ServerReply reply, RequestPacer pacer, ConfirmedLines confirmed, ConnectionTally tally, ref bool gotLines)
     {
         switch (reply.Kind)
         {
@@ -400,12 +419,14 @@ internal sealed class FetchSession : IAsyncDisposable
                 }
 
                 Count(c => c with { MinusOneReplies = c.MinusOneReplies + 1 });
+                tally.MinusOneReplies++;
                 pacer.OnRateLimited(_time.GetTimestamp(), _time.TimestampFrequency);
                 Offer(confirmed.Accept(reply.Line));
                 return null;
             case ServerReplyKind.SendLine:
                 gotLines = true;
                 Count(c => c with { LinesReceived = c.LinesReceived + 1, ThrottledDraws = c.ThrottledDraws + (_throttledMark is null ? 0 : 1) });
+                tally.Lines++;
                 pacer.OnLine();
                 Offer(confirmed.Accept(reply.Line));
                 return null;
@@ -694,5 +715,13 @@ internal sealed class FetchSession : IAsyncDisposable
         await DropConnectionAsync();
         _stop.Dispose();
         _courierSignal.Dispose();
+    }
+
+    /// <summary>One connection's SENDLINE counts, for its span (touched only by the fetch loop).</summary>
+    private sealed class ConnectionTally
+    {
+        public long Requests;
+        public long Lines;
+        public long MinusOneReplies;
     }
 }

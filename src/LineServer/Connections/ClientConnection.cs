@@ -6,6 +6,7 @@ using System.Text;
 using OrleansDist.LineServer.Logging;
 using OrleansDist.LineServer.Protocol;
 using OrleansDist.LineServer.Sessions;
+using OrleansDist.LineServer.Telemetry;
 
 namespace OrleansDist.LineServer.Connections;
 
@@ -51,8 +52,10 @@ internal sealed class ClientConnection
                 var options = _server.Options;
                 var writer = ReplyWriter.Create(options.ReplyWrites, stream, _server.Counters, _server.Time, options.CoalesceWindow, lifetime.Token);
                 var session = _server.Sessions.GetOrCreate(_address);
+                LineServerMetrics.Connected();
                 if (!session.TryOpenConnection(options.MaxConnectionsPerIp))
                 {
+                    LineServerMetrics.ConnectionRefused();
                     LineServerLog.TooManyConnections(_server.Logger, _id, _address, options.MaxConnectionsPerIp);
                     await RefuseAsync(stream, writer, lifetime.Token).ConfigureAwait(false);
                     return;
@@ -156,6 +159,7 @@ internal sealed class ClientConnection
     private async ValueTask SendLineAsync(ClientSession session, ReplyWriter writer, CancellationToken cancellationToken)
     {
         var grant = session.TakeLine(_server.FileLines.Count, _server.Options.FaultRate, _server.Options.Faults);
+        LineServerMetrics.SendLine(grant.Granted);
         if (!grant.Granted)
         {
             await writer.WriteAsync(Replies.OverRateLimit, cancellationToken).ConfigureAwait(false);

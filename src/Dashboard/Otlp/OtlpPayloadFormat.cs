@@ -1,8 +1,0 @@
-namespace OrleansDist.Dashboard.Otlp;
-
-/// <summary>The two OTLP/HTTP encodings.</summary>
-internal enum OtlpPayloadFormat
-{
-    Protobuf,
-    Json,
-}
