@@ -20,7 +20,7 @@ public static class MembershipProfile
         options.NumMissedProbesLimit = 3;
         options.NumVotesForDeathDeclaration = 2;
         options.TableRefreshTimeout = TimeSpan.FromSeconds(5);
-        options.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(5);
+        options.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(3);
         options.DeathVoteExpirationTimeout = TimeSpan.FromSeconds(30);
     }
 
@@ -31,7 +31,7 @@ public static class MembershipProfile
         options.NumMissedProbesLimit = 2;
         options.NumVotesForDeathDeclaration = 2;
         options.TableRefreshTimeout = TimeSpan.FromSeconds(2);
-        options.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(5);
+        options.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(3);
         options.DeathVoteExpirationTimeout = TimeSpan.FromSeconds(20);
     }
 }
