@@ -37,7 +37,7 @@ work="$(mktemp -d /tmp/orleansdist-soak-XXXXXX)"
 pids=()
 cleanup() {
     for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
-    if [[ "$database" == postgres && "${started_pg:-false}" == true ]]; then tests/scripts/pg-test-server.sh stop >/dev/null 2>&1 || true; fi
+    if [[ "$database" == postgres && "${started_pg:-false}" == true ]]; then ORLEANSDIST_PG_PORT=55499 tests/scripts/pg-test-server.sh stop >/dev/null 2>&1 || true; fi
 }
 trap cleanup EXIT
 
