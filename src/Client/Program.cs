@@ -165,7 +165,7 @@ public static class Program
             await Console.Error.WriteLineAsync("error: cancelled");
             return ExitFailed;
         }
-        catch (Exception ex) when (ex is SiloUnavailableException or TimeoutException or OrleansException or InvalidOperationException)
+        catch (Exception ex) when (ex is TimeoutException or OrleansException or InvalidOperationException)
         {
             await Console.Error.WriteLineAsync($"error: the call failed: {ex.GetType().Name}: {ex.Message}");
             return ExitFailed;

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -76,8 +75,8 @@ public sealed class EmbeddedCluster : IAsyncDisposable
             var gateways = new List<IPEndPoint>();
             for (var i = 0; i < silos; i++)
             {
-                var siloPort = FreePort();
-                var gatewayPort = FreePort();
+                var siloPort = LocalPorts.Free();
+                var gatewayPort = LocalPorts.Free();
                 primary ??= new IPEndPoint(IPAddress.Loopback, siloPort);
                 var options = new OrleansDistSiloOptions
                 {
@@ -91,7 +90,8 @@ public sealed class EmbeddedCluster : IAsyncDisposable
                     FastMembership = true,
                 };
                 var index = i;
-                var dashboardPort = orleansDashboard ? DashboardPort(siloPort) : 0;
+                // silo port + 1000 when free, as the silo program does
+                var dashboardPort = orleansDashboard ? LocalPorts.PreferredOrFree(siloPort + 1000) : 0;
                 var builder = CreateSiloBuilder(dashboardPort);
                 builder.Logging.ClearProviders();
                 configureLogging(builder.Logging);
@@ -239,31 +239,4 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         return ((HostApplicationBuilder)builder).Build();
     }
 
-    /// <summary>Silo port + 1000 when free (the silo program's default), else any free port.</summary>
-    private static int DashboardPort(int siloPort)
-    {
-        var preferred = siloPort + 1000;
-        if (preferred <= IPEndPoint.MaxPort)
-        {
-            try
-            {
-                using var probe = new TcpListener(IPAddress.Loopback, preferred);
-                probe.Start();
-                return preferred;
-            }
-            catch (SocketException)
-            {
-                // taken: any free port will do
-            }
-        }
-
-        return FreePort();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -23,6 +23,10 @@ public sealed record OrleansDistSiloOptions
     /// <summary>Listen on every interface rather than only the advertised address.</summary>
     public bool ListenAny { get; init; }
 
+    /// <summary>Where the silo's listeners bind: every interface of the advertised address's family, or that address.</summary>
+    public IPAddress ListenAddress => !ListenAny ? AdvertisedIp
+        : AdvertisedIp.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any;
+
     /// <summary>sqlite:PATH, postgres:CONNSTR, or localhost (development clustering: the primary silo keeps the table in memory).</summary>
     public ProviderSpec Membership { get; init; } = new("localhost", "");
 

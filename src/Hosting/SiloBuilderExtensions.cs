@@ -28,7 +28,7 @@ public static class SiloBuilderExtensions
             o.AdvertisedIPAddress = options.AdvertisedIp;
             o.SiloPort = options.SiloPort;
             o.GatewayPort = options.GatewayPort;
-            var listen = options.ListenAny ? (options.AdvertisedIp.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any) : options.AdvertisedIp;
+            var listen = options.ListenAddress;
             o.SiloListeningEndpoint = new IPEndPoint(listen, options.SiloPort);
             o.GatewayListeningEndpoint = options.GatewayPort == 0 ? null : new IPEndPoint(listen, options.GatewayPort);
         });

@@ -63,8 +63,8 @@ public static partial class Program
 
         var siloOptions = settings.ToSiloOptions();
         var dashboardPort = settings.DashboardPort;
-        var dashboardAddress = settings.ListenAny ? (settings.AdvertisedIp.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any) : settings.AdvertisedIp;
-        if (dashboardPort != 0 && !PortIsFree(dashboardAddress, dashboardPort))
+        var dashboardAddress = siloOptions.ListenAddress;
+        if (dashboardPort != 0 && !LocalPorts.IsFree(dashboardAddress, dashboardPort))
         {
             if (!settings.DashboardPortIsDefault)
             {
@@ -97,7 +97,7 @@ public static partial class Program
 
         // Orleans listens with SO_REUSEPORT, so a second silo on a taken port would start and share it (the kernel then
         // splits connections between the two): refuse that here, before anything starts.
-        if (PortInUse(settings) is { } taken)
+        if (PortInUse(siloOptions) is { } taken)
         {
             await Console.Error.WriteLineAsync($"error: {taken}");
             return ExitFailed;
@@ -163,20 +163,6 @@ public static partial class Program
         return ((HostApplicationBuilder)builder).Build();
     }
 
-    private static bool PortIsFree(IPAddress address, int port)
-    {
-        try
-        {
-            using var probe = new TcpListener(address, port);
-            probe.Start();
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
-
     private static string FormatHost(IPAddress address) =>
         address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
 
@@ -232,26 +218,14 @@ public static partial class Program
     }
 
     /// <summary>Which of the silo's ports another process already listens on, as a message; null when both are free.</summary>
-    private static string? PortInUse(SiloSettings settings)
+    private static string? PortInUse(OrleansDistSiloOptions options)
     {
-        var address = settings.ListenAny
-            ? (settings.AdvertisedIp.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any)
-            : settings.AdvertisedIp;
-        foreach (var (port, what) in new[] { (settings.SiloPort, "silo port"), (settings.GatewayPort, "gateway port") })
+        var address = options.ListenAddress;
+        foreach (var (port, what) in new[] { (options.SiloPort, "silo port"), (options.GatewayPort, "gateway port") })
         {
-            if (port == 0)
+            if (port != 0 && !LocalPorts.IsFree(address, port, out var error))
             {
-                continue;
-            }
-
-            using var probe = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-            try
-            {
-                probe.Bind(new IPEndPoint(address, port));
-            }
-            catch (SocketException ex)
-            {
-                return $"the {what} {address}:{port} is in use ({ex.SocketErrorCode}): another silo or program listens there; choose another with --{what.Replace(' ', '-')}";
+                return $"the {what} {address}:{port} is in use ({error}): another silo or program listens there; choose another with --{what.Replace(' ', '-')}";
             }
         }
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Reflection;
 
 namespace OrleansDist.Telemetry;
@@ -216,27 +215,13 @@ public sealed class AspireDashboardProcess : IAsyncDisposable
 
     private static async Task<int> PortOrFreeAsync(int port, string what, TextWriter log)
     {
-        if (port != 0)
+        var chosen = LocalPorts.PreferredOrFree(port);
+        if (port != 0 && chosen != port)
         {
-            try
-            {
-                using var probe = new TcpListener(IPAddress.Loopback, port);
-                probe.Start();
-                return port;
-            }
-            catch (SocketException)
-            {
-                using var free = new TcpListener(IPAddress.Loopback, 0);
-                free.Start();
-                var other = ((IPEndPoint)free.LocalEndpoint).Port;
-                await log.WriteLineAsync($"Port {port} (Aspire dashboard {what}) is in use, probably by another dashboard or a still-running experiment; using port {other} instead.");
-                return other;
-            }
+            await log.WriteLineAsync($"Port {port} (Aspire dashboard {what}) is in use, probably by another dashboard or a still-running experiment; using port {chosen} instead.");
         }
 
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        return chosen;
     }
 }
 

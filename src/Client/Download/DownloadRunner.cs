@@ -55,7 +55,7 @@ internal sealed class DownloadRunner(IClusterClient client, DownloadProgressPrin
                 status = await collection.GetStatus();
                 unreachable = null;
             }
-            catch (Exception ex) when (ex is SiloUnavailableException or TimeoutException or OrleansException)
+            catch (Exception ex) when (ex is TimeoutException or OrleansException)
             {
                 // the collection's silo may have died: it comes back on another silo from its stored state
                 unreachable = $"collection unreachable ({ex.GetType().Name}); retrying";
@@ -95,7 +95,7 @@ internal sealed class DownloadRunner(IClusterClient client, DownloadProgressPrin
         {
             await collection.Cancel(reason).WaitAsync(TimeSpan.FromSeconds(5));
         }
-        catch (Exception ex) when (ex is SiloUnavailableException or TimeoutException or OrleansException)
+        catch (Exception ex) when (ex is TimeoutException or OrleansException)
         {
             // the fetchers stop on their own once they cannot reach the collection for long
         }

@@ -387,7 +387,7 @@ public sealed class LineCollectionGrain(
 
     /// <summary>How a call to a fetcher fails when its silo dies or the call cannot be placed: retried later, never fatal.</summary>
     private static bool IsCallFailure(Exception ex) =>
-        ex is SiloUnavailableException or TimeoutException or OrleansException or InvalidOperationException;
+        ex is TimeoutException or OrleansException or InvalidOperationException;
 
     /// <summary>The Active silos in a stable order (by name, then address), as the placement plan takes them.</summary>
     private List<FetcherSilo> ActiveSilos() =>

@@ -1,0 +1,43 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace OrleansDist.Telemetry;
+
+/// <summary>
+/// Whether a local TCP port is free, and a free one when it is not: for the ports our programs open beside Orleans' own
+/// (dashboards, embedded silos). Here because this is the one project every program references. A probe only tells the
+/// state at that moment; another process may still take the port before it is bound.
+/// </summary>
+public static class LocalPorts
+{
+    /// <summary>True when nothing listens on <paramref name="address"/>:<paramref name="port"/>; else why not.</summary>
+    public static bool IsFree(IPAddress address, int port, out SocketError error)
+    {
+        try
+        {
+            using var probe = new TcpListener(address, port);
+            probe.Start();
+            error = SocketError.Success;
+            return true;
+        }
+        catch (SocketException ex)
+        {
+            error = ex.SocketErrorCode;
+            return false;
+        }
+    }
+
+    public static bool IsFree(IPAddress address, int port) => IsFree(address, port, out _);
+
+    /// <summary>A port the operating system reports free on <paramref name="address"/> (loopback unless given).</summary>
+    public static int Free(IPAddress? address = null)
+    {
+        using var listener = new TcpListener(address ?? IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary><paramref name="preferred"/> when it is a valid port and free on loopback, else a free one.</summary>
+    public static int PreferredOrFree(int preferred) =>
+        preferred is > 0 and <= IPEndPoint.MaxPort && IsFree(IPAddress.Loopback, preferred) ? preferred : Free();
+}
