@@ -19,6 +19,10 @@ public interface IMemberGrain : IGrainWithStringKey
     [Alias("GetLog")]
     Task<IReadOnlyList<LogEntry>> GetLog(long fromIndex, int max);
 
+    /// <summary>The log entry of message <paramref name="messageId"/>, or null while it is not delivered.</summary>
+    [Alias("FindDelivered")]
+    Task<LogEntry?> FindDelivered(string messageId);
+
     [Alias("GetInfo")]
     Task<MemberInfo> GetInfo();
 

@@ -114,6 +114,26 @@ public sealed class MemberGrain(
         return Task.FromResult<IReadOnlyList<LogEntry>>(log.GetRange(start, count));
     }
 
+    public Task<LogEntry?> FindDelivered(string messageId)
+    {
+        if (!_inbox.WasDelivered(messageId))
+        {
+            return Task.FromResult<LogEntry?>(null);
+        }
+
+        // recent messages are looked up: search from the end
+        var log = state.State.Log;
+        for (var i = log.Count - 1; i >= 0; i--)
+        {
+            if (log[i].Message.MessageId == messageId)
+            {
+                return Task.FromResult<LogEntry?>(log[i]);
+            }
+        }
+
+        return Task.FromResult<LogEntry?>(null);
+    }
+
     public Task<MemberInfo> GetInfo() =>
         Task.FromResult(new MemberInfo(Name, state.State.Log.Count, _inbox.HeldBackCount, _sender.Pending, silo.Name));
 
