@@ -114,13 +114,11 @@ internal static class GroupCommands
             var sender = parse.GetValue(from)!;
             var destination = parse.GetValue(to)!;
             var receipt = await Call(() => client.GetGrain<IMemberGrain>(sender).Send(destination, GroupText.ParseOrder(parse.GetValue(order))!.Value, parse.GetValue(text) ?? ""));
-            var numbers = (receipt.FifoSeq > 0 ? $", fifo #{receipt.FifoSeq}" : "") + (receipt.TotalSeq > 0 ? $", total #{receipt.TotalSeq}" : "");
-            await Console.Out.WriteLineAsync(receipt.HandedOff
-                ? $"sent {receipt.MessageId} from {sender} (on {receipt.SenderSilo}) to {destination}: send #{receipt.SendSeq}{numbers}; in {destination}'s outbox for {receipt.Members} member{(receipt.Members == 1 ? "" : "s")}"
-                : $"sent {receipt.MessageId} from {sender} to {destination}: send #{receipt.SendSeq}; {destination} did not answer yet, the send stays in {sender}'s outbox and is retried");
+            await Console.Out.WriteLineAsync(
+                $"sent {receipt.MessageId} from {sender} (on {receipt.SenderSilo}) to {destination}: send #{receipt.SendSeq}{(receipt.FifoSeq > 0 ? $", fifo #{receipt.FifoSeq}" : "")}; persisted in {sender}'s outbox, handed to {destination} from there");
             var seconds = parse.GetValue(wait);
             var deliveries = new List<object>();
-            if (seconds > 0 && receipt.HandedOff)
+            if (seconds > 0)
             {
                 var members = GroupNames.IsUnicast(destination)
                     ? [GroupNames.UnicastMember(destination)]
@@ -129,7 +127,7 @@ internal static class GroupCommands
                 foreach (var member in members.Where(found.ContainsKey).Take(20))
                 {
                     await Console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                        $"  delivered to {member}: log #{found[member].Index}, {GroupText.LatencyMs(found[member]):0.0} ms after the send"));
+                        $"  delivered to {member}: log #{found[member].Index}, {GroupText.Sequence(found[member].Message)}, {GroupText.LatencyMs(found[member]):0.0} ms after the send"));
                 }
 
                 if (found.Count > 20)

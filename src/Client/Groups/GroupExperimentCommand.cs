@@ -75,7 +75,7 @@ internal static class GroupExperimentCommand
                     expected_deliveries = r.ExpectedDeliveries,
                     deliveries = r.Deliveries,
                     seconds = Math.Round(r.Seconds, 3),
-                    sends_accepted_seconds = Math.Round(r.SendSeconds, 3),
+                    sends_persisted_seconds = Math.Round(r.SendSeconds, 3),
                     messages_per_second = Math.Round(r.MessagesPerSecond, 1),
                     deliveries_per_second = Math.Round(r.DeliveriesPerSecond, 1),
                     latency_ms = new { p50 = Math.Round(r.Latency.P50, 2), p99 = Math.Round(r.Latency.P99, 2), max = Math.Round(r.Latency.Max, 2) },

@@ -11,8 +11,7 @@ internal sealed record GroupModeResult(
     double SendSeconds,
     double Seconds,
     LatencySummary Latency,
-    GuaranteeReport Check,
-    int NotHandedOff)
+    GuaranteeReport Check)
 {
     /// <summary>Messages sent ÷ time from the first send to the last delivery.</summary>
     public double MessagesPerSecond => Seconds > 0 ? Messages / Seconds : 0;

@@ -95,7 +95,7 @@ internal sealed class GroupUdpServer(IClusterClient client, UdpClient socket, st
                 return $"Delivered to member {member} (log #{entry.Index}): {text}";
             }
 
-            return $"Accepted for member {member} (send #{receipt.SendSeq}); not yet in its log, it is retried until it is";
+            return $"Accepted for member {member} (send #{receipt.SendSeq}); not yet in its log, it is delivered as soon as the member answers";
         }
         catch (Exception ex) when (ex is OrleansException or TimeoutException or ArgumentException or InvalidOperationException)
         {

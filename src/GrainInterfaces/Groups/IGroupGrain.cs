@@ -22,7 +22,10 @@ public interface IGroupGrain : IGrainWithStringKey
     [Alias("GetInfo")]
     Task<GroupInfo> GetInfo();
 
-    /// <summary>Persists the message in the outbox (numbering it for total order), answers, then delivers it to every member.</summary>
+    /// <summary>
+    /// Persists the messages (one sender's, in its order) in the outbox, numbering them for total order, answers with one
+    /// acknowledgement per message, then delivers them to every member.
+    /// </summary>
     [Alias("Multicast")]
-    Task<MulticastAck> Multicast(GroupMessage message);
+    Task<IReadOnlyList<MulticastAck>> Multicast(IReadOnlyList<GroupMessage> messages);
 }

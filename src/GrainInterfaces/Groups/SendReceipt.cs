@@ -1,6 +1,9 @@
 namespace Dist.GrainInterfaces.Groups;
 
-/// <summary>A send as the sender saw it: handed to the destination's outbox, or still queued at the sender.</summary>
+/// <summary>
+/// A send as the sender took it: numbered and persisted in the sender's outbox, from where it is handed to its
+/// destination (the receipt says whether that already happened).
+/// </summary>
 [GenerateSerializer]
 [Alias("Dist.Groups.SendReceipt")]
 public sealed record SendReceipt(
@@ -8,7 +11,5 @@ public sealed record SendReceipt(
     [property: Id(1)] string Destination,
     [property: Id(2)] long SendSeq,
     [property: Id(3)] long FifoSeq,
-    [property: Id(4)] long TotalSeq,
-    [property: Id(5)] bool HandedOff,
-    [property: Id(6)] int Members,
-    [property: Id(7)] string SenderSilo);
+    [property: Id(4)] string SenderSilo,
+    [property: Id(5)] long SentAtTicks);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Dist.GrainInterfaces.Groups;
 using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
 
 namespace OrleansDist.Grains.Groups;
 
@@ -8,8 +9,10 @@ namespace OrleansDist.Grains.Groups;
 /// A multicast group: membership, the sequencer for total order, and a persisted outbox. A message is acknowledged to
 /// its sender only once it is in the group's storage; from then on one delivery loop per member sends it (in outbox
 /// order, in batches) until the member acknowledges, retrying with backoff while the member's silo is down. A reminder
-/// wakes the group after its own silo died while messages were still pending.
+/// wakes the group after its own silo died while messages were still pending. Reentrant: state changes happen between
+/// awaits, and concurrent multicasts share one storage write (<see cref="CoalescingWriter"/>).
 /// </summary>
+[Reentrant]
 public sealed class GroupGrain(
     [PersistentState("group", "Default")] IPersistentState<GroupState> state,
     ILogger<GroupGrain> logger) : Grain, IGroupGrain, IRemindable
@@ -20,6 +23,8 @@ public sealed class GroupGrain(
 
     private readonly HashSet<string> _delivering = [];
     private GroupOutbox _outbox = null!;
+    private CoalescingWriter _writer = null!;
+    private long _durableIndex;
     private bool _dirty;
     private bool _reminderOn;
 
@@ -28,6 +33,8 @@ public sealed class GroupGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _outbox = new GroupOutbox(state.State);
+        _writer = new CoalescingWriter(WriteOnceAsync);
+        _durableIndex = state.State.LastIndex;
         if (Name == GroupNames.All)
         {
             state.State.Exists = true;
@@ -63,7 +70,7 @@ public sealed class GroupGrain(
         }
 
         state.State.Exists = true;
-        await WriteAsync();
+        await _writer.WriteAsync();
         return true;
     }
 
@@ -80,7 +87,7 @@ public sealed class GroupGrain(
             return false;
         }
 
-        await WriteAsync();
+        await _writer.WriteAsync();
         return true;
     }
 
@@ -92,7 +99,7 @@ public sealed class GroupGrain(
             return false;
         }
 
-        await WriteAsync();
+        await _writer.WriteAsync();
         return true;
     }
 
@@ -106,42 +113,52 @@ public sealed class GroupGrain(
         _outbox.PendingDeliveries,
         RuntimeIdentity));
 
-    public async Task<MulticastAck> Multicast(GroupMessage message)
+    public async Task<IReadOnlyList<MulticastAck>> Multicast(IReadOnlyList<GroupMessage> messages)
     {
         if (!state.State.Exists)
         {
             throw new InvalidOperationException($"group '{Name}' does not exist (create it with: group create {Name})");
         }
 
-        if (message.Destination != Name)
+        if (messages.FirstOrDefault(m => m.Destination != Name) is { } stray)
         {
-            throw new ArgumentException($"message {message.MessageId} is addressed to {message.Destination}, not {Name}");
+            throw new ArgumentException($"message {stray.MessageId} is addressed to {stray.Destination}, not {Name}");
         }
 
-        var ack = _outbox.Accept(message);
-        if (ack.Outcome != MulticastOutcome.Accepted)
+        var acks = messages.Select(_outbox.Accept).ToList();
+        if (acks.All(a => a.Outcome != MulticastOutcome.Accepted))
         {
-            return ack;
+            return acks;
         }
 
-        Activity.Current?.SetTag("orleansdist.group.total_seq", ack.TotalSeq);
-        // the hand-off point: once this write returns, every member will get the message
-        await WriteAsync();
+        Activity.Current?.SetTag("orleansdist.group.accepted", acks.Count(a => a.Outcome == MulticastOutcome.Accepted));
+        // the hand-off point: once this write returns, every member will get the messages
+        await _writer.WriteAsync();
         if (!_reminderOn)
         {
-            await this.RegisterOrUpdateReminder(ReminderName, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
             _reminderOn = true;
+            await this.RegisterOrUpdateReminder(ReminderName, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
         }
 
         DeliverToAll();
-        return ack;
+        return acks;
     }
 
-    public Task ReceiveReminder(string reminderName, TickStatus status)
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        // activation alone resumed delivery; nothing more to do
+        if (state.State.Outbox.Count == 0)
+        {
+            // everything was delivered before the silo went: the reminder outlived its work
+            if (await this.GetReminder(ReminderName) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
+
+            return;
+        }
+
+        // activation resumed delivery already; this restarts any loop that is not running
         DeliverToAll();
-        return Task.CompletedTask;
     }
 
     private void CheckMulticastGroup()
@@ -159,7 +176,7 @@ public sealed class GroupGrain(
 
     private void DeliverToAll()
     {
-        foreach (var member in _outbox.MembersBehind().ToList())
+        foreach (var member in _outbox.MembersBehind(_durableIndex).ToList())
         {
             if (_delivering.Add(member))
             {
@@ -180,7 +197,8 @@ public sealed class GroupGrain(
         var failures = 0;
         try
         {
-            while (_outbox.Next(Name, member, BatchSize) is var (batch, last))
+            // only what storage holds goes out: a message is either delivered to every member or, lost with its silo before the write, to none
+            while (_outbox.Next(Name, member, BatchSize, _durableIndex) is var (batch, last))
             {
                 try
                 {
@@ -217,17 +235,16 @@ public sealed class GroupGrain(
     {
         if (_dirty)
         {
-            await WriteAsync();
+            await _writer.WriteAsync();
         }
 
         if (_reminderOn && state.State.Outbox.Count == 0)
         {
-            if (await this.GetReminder(ReminderName) is { } reminder)
+            _reminderOn = false;
+            if (await this.GetReminder(ReminderName) is { } reminder && state.State.Outbox.Count == 0)
             {
                 await this.UnregisterReminder(reminder);
             }
-
-            _reminderOn = false;
         }
         else if (state.State.Outbox.Count > 0)
         {
@@ -236,10 +253,21 @@ public sealed class GroupGrain(
         }
     }
 
-    private async Task WriteAsync()
+    private async Task WriteOnceAsync()
     {
         _outbox.Trim();
         _dirty = false;
-        await state.WriteStateAsync();
+        var lastIndex = state.State.LastIndex;
+        try
+        {
+            await state.WriteStateAsync();
+            _durableIndex = Math.Max(_durableIndex, lastIndex);
+        }
+        catch
+        {
+            // memory now holds what storage does not: start again from storage rather than acknowledge it later
+            DeactivateOnIdle();
+            throw;
+        }
     }
 }

@@ -66,8 +66,11 @@ public sealed class GroupOutbox(GroupState state)
         return new MulticastAck(MulticastOutcome.Accepted, message.SendSeq + 1, message.TotalSeq, State.Members.Count);
     }
 
-    /// <summary>The next messages for <paramref name="member"/> (at most <paramref name="max"/>), or null when it has them all or is no member.</summary>
-    public (DeliveryBatch Batch, long LastIndex)? Next(string destination, string member, int max)
+    /// <summary>
+    /// The next messages for <paramref name="member"/> (at most <paramref name="max"/>, none past outbox position
+    /// <paramref name="upToIndex"/>: only what is in storage goes out), or null when it has them all or is no member.
+    /// </summary>
+    public (DeliveryBatch Batch, long LastIndex)? Next(string destination, string member, int max, long upToIndex = long.MaxValue)
     {
         if (!State.Members.TryGetValue(member, out var membership))
         {
@@ -77,7 +80,7 @@ public sealed class GroupOutbox(GroupState state)
         var from = Math.Max(membership.AckedIndex, membership.JoinedAtIndex);
         // outbox positions are contiguous (trimming removes a prefix): the first pending one is found by arithmetic
         var start = State.Outbox.Count == 0 ? 0 : (int)Math.Clamp(from + 1 - State.Outbox[0].Index, 0, State.Outbox.Count);
-        var pending = State.Outbox.GetRange(start, Math.Min(max, Math.Max(0, State.Outbox.Count - start))).ToList();
+        var pending = State.Outbox.GetRange(start, Math.Min(max, Math.Max(0, State.Outbox.Count - start))).TakeWhile(e => e.Index <= upToIndex).ToList();
         if (pending.Count == 0)
         {
             return null;
@@ -103,9 +106,9 @@ public sealed class GroupOutbox(GroupState state)
         }
     }
 
-    /// <summary>Members with messages still to receive.</summary>
-    public IEnumerable<string> MembersBehind() =>
-        State.Members.Where(m => Math.Max(m.Value.AckedIndex, m.Value.JoinedAtIndex) < State.LastIndex).Select(m => m.Key);
+    /// <summary>Members with messages (up to outbox position <paramref name="upToIndex"/>) still to receive.</summary>
+    public IEnumerable<string> MembersBehind(long upToIndex = long.MaxValue) =>
+        State.Members.Where(m => Math.Max(m.Value.AckedIndex, m.Value.JoinedAtIndex) < Math.Min(upToIndex, State.LastIndex)).Select(m => m.Key);
 
     /// <summary>Undelivered (member, message) pairs.</summary>
     public long PendingDeliveries => State.Members.Values.Sum(m => State.LastIndex - Math.Max(m.AckedIndex, m.JoinedAtIndex));

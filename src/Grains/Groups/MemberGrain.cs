@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Dist.GrainInterfaces.Groups;
 using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
 using Orleans.Utilities;
 
 namespace OrleansDist.Grains.Groups;
@@ -10,8 +11,11 @@ namespace OrleansDist.Grains.Groups;
 /// destination group, and stays there until the group accepted it (retried by a timer, and after a crash by a reminder
 /// and on reactivation). Receiving: batches from groups go through the <see cref="MemberInbox"/> (dedup, fifo and total
 /// hold-back) into the persisted delivery log; a batch is acknowledged only once written. Watchers (observers) see
-/// every new log entry.
+/// every new log entry. Reentrant, so that deliveries do not queue behind a burst of sends: state changes happen between
+/// awaits, and concurrent sends and deliveries share one storage write (<see cref="CoalescingWriter"/>); readers see
+/// only log entries already in storage.
 /// </summary>
+[Reentrant]
 public sealed class MemberGrain(
     [PersistentState("member", "Default")] IPersistentState<MemberState> state,
     ILocalSiloDetails silo,
@@ -19,12 +23,17 @@ public sealed class MemberGrain(
     ILogger<MemberGrain> logger) : Grain, IMemberGrain, IRemindable
 {
     private const string ReminderName = "member-outbox";
-    private static readonly TimeSpan RetryPeriod = TimeSpan.FromSeconds(1);
+    private const int BatchSize = 256;
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(2);
 
     private readonly ObserverManager<IMemberObserver> _watchers = new(TimeSpan.FromMinutes(2), logger);
     private MemberInbox _inbox = null!;
     private SenderOutbox _sender = null!;
-    private IGrainTimer? _retryTimer;
+    private readonly HashSet<string> _knownDestinations = [GroupNames.All];
+    private bool _handingOver;
+    private CoalescingWriter _writer = null!;
+    private int _durableLogCount;
+    private Dictionary<string, long> _durableSendSeq = [];
 
     private string Name => this.GetPrimaryKeyString();
 
@@ -32,10 +41,13 @@ public sealed class MemberGrain(
     {
         _inbox = new MemberInbox(state.State.Inbox, state.State.Log.Select(e => e.Message.MessageId));
         _sender = new SenderOutbox(state.State.Sender);
+        _writer = new CoalescingWriter(WriteOnceAsync);
+        _durableLogCount = state.State.Log.Count;
+        _durableSendSeq = _sender.Snapshot();
         if (_sender.Pending > 0)
         {
             GroupsLog.SenderResuming(logger, Name, _sender.Pending);
-            StartRetrying();
+            StartHandOver();
         }
 
         return Task.CompletedTask;
@@ -50,21 +62,25 @@ public sealed class MemberGrain(
 
         ArgumentNullException.ThrowIfNull(text);
         await RegisterAsync(write: false);
+        if (!_knownDestinations.Contains(destination))
+        {
+            // refuse a send to a group that does not exist here, not in a retry loop later
+            if (!(await GrainFactory.GetGrain<IGroupGrain>(destination).GetInfo()).Exists)
+            {
+                throw new InvalidOperationException($"group '{destination}' does not exist (create it with: group create {destination})");
+            }
+
+            _knownDestinations.Add(destination);
+        }
+
         using var multicast = GroupsTelemetry.StartMulticast(Name, destination, order.ToString().ToLowerInvariant());
         var message = _sender.Add(
             Guid.NewGuid().ToString("N"), Name, destination, order, text, time.GetUtcNow().UtcTicks, multicast?.Id);
         multicast?.SetTag("orleansdist.group.message_id", message.MessageId);
-        // persisted before anyone hears of it: from here on the send is retried until its destination accepts it
-        await state.WriteStateAsync();
-        var acks = await HandOverAsync();
-        var handedOff = acks.TryGetValue(message.MessageId, out var ack);
-        multicast?.SetTag("orleansdist.group.handed_off", handedOff);
-        if (!handedOff)
-        {
-            StartRetrying();
-        }
-
-        return new SendReceipt(message.MessageId, destination, message.SendSeq, message.FifoSeq, ack?.TotalSeq ?? 0, handedOff, ack?.Members ?? 0, silo.Name);
+        // persisted before anyone hears of it: from here on the send is handed over (retried) until its destination accepts it
+        await WriteAsync();
+        StartHandOver();
+        return new SendReceipt(message.MessageId, destination, message.SendSeq, message.FifoSeq, silo.Name, message.SentAtTicks);
     }
 
     public async Task Deliver(DeliveryBatch batch)
@@ -90,7 +106,7 @@ public sealed class MemberGrain(
         try
         {
             // acknowledged (by returning) only once delivered and held-back messages are in storage
-            await state.WriteStateAsync();
+            await WriteAsync();
         }
         finally
         {
@@ -109,8 +125,8 @@ public sealed class MemberGrain(
     public Task<IReadOnlyList<LogEntry>> GetLog(long fromIndex, int max)
     {
         var log = state.State.Log;
-        var start = (int)Math.Clamp(fromIndex - 1, 0, log.Count);
-        var count = Math.Clamp(max, 0, log.Count - start);
+        var start = (int)Math.Clamp(fromIndex - 1, 0, _durableLogCount);
+        var count = Math.Clamp(max, 0, _durableLogCount - start);
         return Task.FromResult<IReadOnlyList<LogEntry>>(log.GetRange(start, count));
     }
 
@@ -123,7 +139,7 @@ public sealed class MemberGrain(
 
         // recent messages are looked up: search from the end
         var log = state.State.Log;
-        for (var i = log.Count - 1; i >= 0; i--)
+        for (var i = _durableLogCount - 1; i >= 0; i--)
         {
             if (log[i].Message.MessageId == messageId)
             {
@@ -135,7 +151,7 @@ public sealed class MemberGrain(
     }
 
     public Task<MemberInfo> GetInfo() =>
-        Task.FromResult(new MemberInfo(Name, state.State.Log.Count, _inbox.HeldBackCount, _sender.Pending, silo.Name));
+        Task.FromResult(new MemberInfo(Name, _durableLogCount, _inbox.HeldBackCount, _sender.Pending, silo.Name));
 
     public Task Register() => RegisterAsync(write: true);
 
@@ -151,10 +167,20 @@ public sealed class MemberGrain(
         return Task.CompletedTask;
     }
 
-    public Task ReceiveReminder(string reminderName, TickStatus status)
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        StartRetrying();
-        return Task.CompletedTask;
+        if (_sender.Pending == 0)
+        {
+            // nothing left to hand over (the reminder outlived its work)
+            if (await this.GetReminder(ReminderName) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
+
+            return;
+        }
+
+        StartHandOver();
     }
 
     private async Task RegisterAsync(bool write)
@@ -173,69 +199,126 @@ public sealed class MemberGrain(
         state.State.Registered = true;
         if (write)
         {
-            await state.WriteStateAsync();
+            await WriteAsync();
         }
     }
 
-    /// <summary>Hands the outbox over in order, stopping at a destination that does not answer (its later sends wait behind).</summary>
-    private async Task<Dictionary<string, MulticastAck>> HandOverAsync()
+    private void StartHandOver()
     {
-        var acks = new Dictionary<string, MulticastAck>();
-        var blocked = new HashSet<string>();
-        foreach (var message in _sender.ToHandOver())
+        if (!_handingOver)
         {
-            if (blocked.Contains(message.Destination))
-            {
-                continue;
-            }
+            _handingOver = true;
+            _ = HandOverLoopAsync();
+        }
+    }
 
-            try
+    /// <summary>
+    /// Hands the outbox to the destinations, each destination's sends in one call per round and in order, until it is
+    /// empty; runs between the grain's turns, so sends keep being accepted meanwhile. A destination that does not answer
+    /// is retried with backoff, and a reminder wakes this member to finish if its silo dies first.
+    /// </summary>
+    private async Task HandOverLoopAsync()
+    {
+        // each multicast has its own trace; the loop belongs to none of them
+        Activity.Current = null;
+        var delay = TimeSpan.FromMilliseconds(50);
+        var reminder = false;
+        try
+        {
+            // only sends already in storage go out: a send lost with this silo before its write was never numbered
+            while (_sender.ToHandOver(_durableSendSeq).Count > 0)
             {
-                var ack = await GrainFactory.GetGrain<IGroupGrain>(message.Destination).Multicast(message);
-                if (ack.Outcome == MulticastOutcome.OutOfOrder)
+                var failed = false;
+                foreach (var batch in _sender.ToHandOver(_durableSendSeq).GroupBy(m => m.Destination).Select(g => g.Take(BatchSize).ToList()))
                 {
-                    GroupsLog.OutOfOrder(logger, Name, message.Destination, ack.ExpectedSendSeq, message.SendSeq);
-                    blocked.Add(message.Destination);
-                    continue;
+                    var destination = batch[0].Destination;
+                    try
+                    {
+                        var acks = await GrainFactory.GetGrain<IGroupGrain>(destination).Multicast(batch);
+                        for (var i = 0; i < batch.Count; i++)
+                        {
+                            if (acks[i].Outcome == MulticastOutcome.OutOfOrder)
+                            {
+                                GroupsLog.OutOfOrder(logger, Name, destination, acks[i].ExpectedSendSeq, batch[i].SendSeq);
+                                failed = true;
+                                break;
+                            }
+
+                            _sender.Accepted(batch[i]);
+                        }
+                    }
+                    catch (Exception ex) when (ex is OrleansException or TimeoutException or InvalidOperationException)
+                    {
+                        GroupsLog.HandOverFailed(logger, Name, destination, batch[0].SendSeq, ex.Message);
+                        failed = true;
+                    }
                 }
 
-                _sender.Accepted(message);
-                acks[message.MessageId] = ack;
+                if (failed)
+                {
+                    if (!reminder)
+                    {
+                        // from here on a crash leaves the outbox in storage with nobody to finish it but the reminder
+                        reminder = await TryAsync(() => this.RegisterOrUpdateReminder(ReminderName, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1)));
+                    }
+
+                    await Task.Delay(delay);
+                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
+                }
+                else
+                {
+                    delay = TimeSpan.FromMilliseconds(50);
+                }
             }
-            catch (Exception ex) when (ex is OrleansException or TimeoutException)
+
+            if (reminder)
             {
-                GroupsLog.HandOverFailed(logger, Name, message.Destination, message.SendSeq, ex.Message);
-                blocked.Add(message.Destination);
+                // the emptied outbox, so that the reminder's reactivation finds nothing to hand over again
+                await TryAsync(WriteAsync);
+            }
+
+            if (reminder && await this.GetReminder(ReminderName) is { } registered)
+            {
+                await TryAsync(() => this.UnregisterReminder(registered));
             }
         }
-
-        return acks;
-    }
-
-    private void StartRetrying()
-    {
-        _retryTimer ??= this.RegisterGrainTimer(RetryAsync, RetryPeriod, RetryPeriod);
-    }
-
-    private async Task RetryAsync(CancellationToken cancellationToken)
-    {
-        if (_sender.Pending > 0)
+        finally
         {
-            // a crash from here on leaves the outbox in storage: the reminder reactivates this member to finish
-            await this.RegisterOrUpdateReminder(ReminderName, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
-            await HandOverAsync();
+            _handingOver = false;
         }
+    }
 
-        if (_sender.Pending == 0)
+    private Task WriteAsync() => _writer.WriteAsync();
+
+    private async Task WriteOnceAsync()
+    {
+        var logCount = state.State.Log.Count;
+        var sendSeqs = _sender.Snapshot();
+        try
         {
             await state.WriteStateAsync();
-            if (await this.GetReminder(ReminderName) is { } reminder)
-            {
-                await this.UnregisterReminder(reminder);
-            }
+            _durableLogCount = Math.Max(_durableLogCount, logCount);
+            _durableSendSeq = sendSeqs;
+        }
+        catch
+        {
+            // memory now holds what storage does not (dedup ids, sequence numbers): start again from storage
+            DeactivateOnIdle();
+            throw;
+        }
+    }
 
-            _retryTimer?.Dispose();
-            _retryTimer = null;
+    private async Task<bool> TryAsync(Func<Task> action)
+    {
+        try
+        {
+            await action();
+            return true;
+        }
+        catch (Exception ex) when (ex is OrleansException or TimeoutException or InvalidOperationException)
+        {
+            GroupsLog.HandOverFailed(logger, Name, "(storage or reminders)", 0, ex.Message);
+            return false;
         }
     }
 

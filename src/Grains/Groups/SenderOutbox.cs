@@ -31,8 +31,15 @@ public sealed class SenderOutbox(SenderState state)
         return message;
     }
 
-    /// <summary>The sends to hand over now: per destination in order; all of them, oldest first.</summary>
-    public IReadOnlyList<GroupMessage> ToHandOver() => [.. State.Outbox];
+    /// <summary>
+    /// The sends to hand over now, oldest first: those numbered no later than <paramref name="durable"/> says for their
+    /// destination (what storage holds; null: all).
+    /// </summary>
+    public IReadOnlyList<GroupMessage> ToHandOver(IReadOnlyDictionary<string, long>? durable = null) =>
+        [.. State.Outbox.Where(m => durable is null || m.SendSeq <= durable.GetValueOrDefault(m.Destination))];
+
+    /// <summary>The last send number per destination, to compare with after a write.</summary>
+    public Dictionary<string, long> Snapshot() => new(State.LastSendSeq);
 
     /// <summary>The destination accepted it (or had it already).</summary>
     public void Accepted(GroupMessage message) => State.Outbox.RemoveAll(m => m.MessageId == message.MessageId);
