@@ -15,6 +15,7 @@ namespace OrleansDist.Grains.Groups;
 [Reentrant]
 public sealed class GroupGrain(
     [PersistentState("group", "Default")] IPersistentState<GroupState> state,
+    ILocalSiloDetails silo,
     ILogger<GroupGrain> logger) : Grain, IGroupGrain, IRemindable
 {
     private const int BatchSize = 256;
@@ -111,7 +112,7 @@ public sealed class GroupGrain(
         state.State.LastTotalSeq,
         state.State.Outbox.Count,
         _outbox.PendingDeliveries,
-        RuntimeIdentity));
+        silo.Name));
 
     public async Task<IReadOnlyList<MulticastAck>> Multicast(IReadOnlyList<GroupMessage> messages)
     {
