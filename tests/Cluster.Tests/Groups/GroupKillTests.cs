@@ -193,7 +193,7 @@ public sealed class GroupKillTests(ITestOutputHelper output)
         Assert.Subset(delivered.ToHashSet(), acknowledged.Keys.ToHashSet());
         Assert.Equal(acknowledged.Count + failedButDelivered, delivered.Count);
         Assert.True(failed > 0, "the kill should have caught some sends in flight");
-        Assert.Equal(0, info.OutboxPending);
+        Assert.Equal(0, (await sender.GetInfo()).OutboxPending);
     }
 
     private static async Task<List<long>> CountsAsync(IClusterClient client, IEnumerable<string> members)
