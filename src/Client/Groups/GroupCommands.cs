@@ -308,7 +308,7 @@ internal static class GroupCommands
         command.SetAction((parse, ct) => Program.Run(async () =>
         {
             var (useCluster, silos) = where.Read(parse);
-            await using var cluster = await ExperimentCluster.StartAsync(common.Read(parse), useCluster, silos, Console.Error, ct);
+            await using var cluster = await ExperimentCluster.StartAsync(common.Read(parse), useCluster, silos, Console.Error, ct, TolerantMembership);
             var result = await body(parse, cluster.Client, ct);
             if (parse.GetValue(json) is { } path)
             {
@@ -317,6 +317,18 @@ internal static class GroupCommands
         }));
         return command;
     }
+
+    /// <summary>
+    /// The embedded silos share one process, so none can crash alone: fast failure detection buys nothing there, while on a
+    /// starved machine (thread-pool stalls of seconds) it declared a silo dead and Orleans then ended the whole process in
+    /// the middle of a measurement. Orleans' default probe timing instead (5 s probes, 3 missed).
+    /// </summary>
+    private static void TolerantMembership(int index, ISiloBuilder silo) =>
+        silo.Configure<Orleans.Configuration.ClusterMembershipOptions>(o =>
+        {
+            o.ProbeTimeout = TimeSpan.FromSeconds(5);
+            o.NumMissedProbesLimit = 3;
+        });
 
     /// <summary>Runs a grain call, turning the grains' refusals (no such group, bad name) into a command failure.</summary>
     public static async Task<T> Call<T>(Func<Task<T>> call)

@@ -17,7 +17,7 @@ public sealed class GroupKillTests(ITestOutputHelper output)
     [Fact]
     public async Task AMemberWhoseSiloIsKilledGetsEveryMessageInOrderAndTheOthersKeepReceiving()
     {
-        const int PerSender = 120;
+        const int PerSender = 80;
         var clusterId = "groups-member-" + Guid.NewGuid().ToString("N")[..8];
         await using var db = await TestDatabase.CreateAsync(Databases.Sqlite, "groups");
         await using var silos = await SiloGroup.StartAsync(3, db.Spec, clusterId, fastMembership: true);
@@ -116,11 +116,11 @@ public sealed class GroupKillTests(ITestOutputHelper output)
     [Fact]
     public async Task TheSendersSiloKilledMidMulticastLeavesEveryMemberWithTheSameMessages()
     {
-        const int Sends = 150;
+        const int Sends = 100;
         var clusterId = "groups-sender-" + Guid.NewGuid().ToString("N")[..8];
         await using var db = await TestDatabase.CreateAsync(Databases.Sqlite, "groups");
         await using var silos = await SiloGroup.StartAsync(3, db.Spec, clusterId, fastMembership: true);
-        await using var test = await TestClient.ConnectAsync(clusterId, silos.Gateways, TimeSpan.FromSeconds(10));
+        await using var test = await TestClient.ConnectAsync(clusterId, silos.Gateways, TimeSpan.FromSeconds(5));
         var client = test.Client;
         var placement = await GroupPlacement.ReadAsync(client);
 
@@ -137,7 +137,7 @@ public sealed class GroupKillTests(ITestOutputHelper output)
 
         Assert.Equal("silo2", (await client.GetGrain<IMemberGrain>("sender").GetInfo()).Silo);
 
-        // four streams of sends; silo2 dies after 40 were acknowledged, with sends in flight; the streams go on (failing
+        // four streams of sends; silo2 dies after 30 were acknowledged, with sends in flight; the streams go on (failing
         // until the sender is back on another silo)
         var sender = client.GetGrain<IMemberGrain>("sender");
         var acknowledged = new System.Collections.Concurrent.ConcurrentDictionary<string, string>();
@@ -154,7 +154,7 @@ public sealed class GroupKillTests(ITestOutputHelper output)
                 {
                     var receipt = await sender.Send(Group, DeliveryOrder.Total, text);
                     acknowledged[receipt.MessageId] = text;
-                    if (acknowledged.Count == 40 && !killed.Task.IsCompleted)
+                    if (acknowledged.Count == 30 && !killed.Task.IsCompleted)
                     {
                         silos.Processes.Single(p => p.Name == "silo2").Kill();
                         killed.TrySetResult((await m0.GetInfo()).Delivered);
@@ -185,7 +185,7 @@ public sealed class GroupKillTests(ITestOutputHelper output)
         var deliveredTexts = logs["m0"].Select(e => e.Message.Text).ToHashSet();
         var failedButDelivered = failedTexts.Count(deliveredTexts.Contains);
         Report.Measured(output,
-            $"[groups] sender's silo killed after 40 acknowledged sends (m0 had {killedAt} delivered): {acknowledged.Count} of {Sends} sends acknowledged, {failed} failed at the client "
+            $"[groups] sender's silo killed after 30 acknowledged sends (m0 had {killedAt} delivered): {acknowledged.Count} of {Sends} sends acknowledged, {failed} failed at the client "
             + $"({failedButDelivered} of those delivered anyway: persisted by the sender before the kill); every member has the same {delivered.Count} messages in the same order "
             + $"(settled {settled.TotalSeconds:0.0} s after the sender came back on {info.Silo})");
         Assert.All(members, m => Assert.Equal(delivered, logs[m].Select(e => e.Message.MessageId)));

@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using Dist.GrainInterfaces.Groups;
+using OrleansDist.Grains.Groups;
 using OrleansDist.Client.Groups;
 using OrleansDist.Hosting;
 
@@ -82,6 +85,36 @@ public sealed class GroupClusterTests(GroupClusterFixture fixture) : IClassFixtu
         Assert.Contains("does not exist", error.Message, StringComparison.Ordinal);
         await Assert.ThrowsAsync<InvalidOperationException>(() => _cluster.Client.GetGrain<IGroupGrain>("n-nosuch").Join("n-a"));
         Assert.Equal(0, (await _cluster.Client.GetGrain<IMemberGrain>("n-a").GetInfo()).OutboxPending);
+    }
+
+    [Fact]
+    public async Task AMulticastIsOneTraceWithASpanPerDelivery()
+    {
+        var spans = new ConcurrentBag<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == GroupsTelemetry.SourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Add,
+        };
+        ActivitySource.AddActivityListener(listener);
+        var client = _cluster.Client;
+        var group = client.GetGrain<IGroupGrain>("tr-g");
+        await group.Create();
+        foreach (var member in new[] { "tr-a", "tr-b", "tr-c" })
+        {
+            await group.Join(member);
+        }
+
+        var receipt = await client.GetGrain<IMemberGrain>("tr-a").Send("tr-g", DeliveryOrder.Total, "traced");
+        await GroupCommands.WaitForDeliveryAsync(client, ["tr-a", "tr-b", "tr-c"], receipt.MessageId, TimeSpan.FromSeconds(20), CancellationToken.None);
+        await Task.Delay(200);
+
+        var multicast = Assert.Single(spans, s => s.OperationName == "multicast tr-g");
+        var deliveries = spans.Where(s => s.OperationName == "deliver" && s.TraceId == multicast.TraceId).ToList();
+        Assert.Equal(["tr-a", "tr-b", "tr-c"], deliveries.Select(d => (string)d.GetTagItem("orleansdist.group.member")!).Order());
+        Assert.All(deliveries, d => Assert.Equal(multicast.SpanId, d.ParentSpanId));
+        Assert.Equal(default, multicast.ParentSpanId);
     }
 
     [Fact]
