@@ -47,6 +47,9 @@ internal static class GroupExperimentCommand
             var orders = parse.GetValue(order)!.Split(',').Select(o => GroupText.ParseOrder(o)!.Value).Distinct().ToList();
             var stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..4];
             var experiment = new GroupExperiment(client, Console.Out);
+            // the first round pays for JIT compilation and the silos' first activations of every grain type: not measured
+            await Console.Out.WriteLineAsync("warm-up round (not measured):");
+            await experiment.RunAsync($"gx{stamp}-warmup", settings with { Messages = Math.Min(settings.Messages, 50) }, orders[0], ct);
             var results = new List<GroupModeResult>();
             foreach (var mode in orders)
             {
