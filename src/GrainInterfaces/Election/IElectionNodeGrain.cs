@@ -34,6 +34,10 @@ public interface IElectionNodeGrain : IGrainWithStringKey
     [Alias("Recover")]
     Task<ElectionNodeStatus> Recover();
 
+    /// <summary>The run is over: timers stop, the node forgets the run (on disk too, so no later activation restarts it).</summary>
+    [Alias("Finish")]
+    Task Finish();
+
     [Alias("GetStatus")]
     Task<ElectionNodeStatus> GetStatus();
 
