@@ -28,6 +28,7 @@ public sealed class ElectionNodeGrain(
     private ElectionSetup? _setup;
     private IElectionRules? _rules;
     private HeartbeatMonitor? _monitor;
+    private SuspectedNodes _suspected = new(TimeSpan.Zero);
     private IGrainTimer? _heartbeat;
     private bool _crashed;
     private bool _pinging;
@@ -90,6 +91,7 @@ public sealed class ElectionNodeGrain(
             return false;
         }
 
+        _suspected.Alive([message.From, .. message.Ids]);
         Apply(_rules.Receive(message));
         return true;
     }
@@ -183,6 +185,7 @@ public sealed class ElectionNodeGrain(
         _ids = [.. _keys.Keys.Order()];
         _rules = ElectionRules.Create(setup.Algorithm, _id, _ids, coordinator, setup.RunId, new ElectionTimings(Timeout));
         _monitor = new HeartbeatMonitor(Math.Max(1, setup.MissedHeartbeats));
+        _suspected = new SuspectedNodes(Timeout * 10);
         if (setup.MonitorCoordinator && setup.HeartbeatPeriodMs > 0)
         {
             var period = TimeSpan.FromMilliseconds(setup.HeartbeatPeriodMs);
@@ -290,10 +293,16 @@ public sealed class ElectionNodeGrain(
                 return;
             }
 
-            // Ring: the next live successor takes it; dead ones are tried in order and skipped
+            // Ring: the next live successor takes it; dead ones are tried in order and skipped (known dead ones at once)
             var skipped = new List<int>();
             foreach (var candidate in RingRules.Successors(_id, _ids))
             {
+                if (_suspected.IsSuspected(candidate, time.GetUtcNow()))
+                {
+                    skipped.Add(candidate);
+                    continue;
+                }
+
                 var (delivered, took) = await DeliverAsync(setup, candidate, message);
                 if (delivered)
                 {
@@ -301,6 +310,7 @@ public sealed class ElectionNodeGrain(
                     return;
                 }
 
+                _suspected.Suspect(candidate, time.GetUtcNow());
                 skipped.Add(candidate);
             }
 

@@ -64,4 +64,19 @@ public sealed class ElectionAgreementTests
         Assert.Throws<ArgumentException>(() => ElectionPlacementPlan.Assign(10, ["a"], 10));
         Assert.Throws<ArgumentOutOfRangeException>(() => ElectionPlacementPlan.Assign(10, silos, 11));
     }
+
+    [Fact]
+    public void ASuspectedSuccessorIsSkippedUntilItShowsLifeOrTheSuspicionExpires()
+    {
+        var suspected = new SuspectedNodes(TimeSpan.FromSeconds(5));
+        var t0 = DateTimeOffset.UnixEpoch;
+
+        suspected.Suspect(10, t0);
+        Assert.True(suspected.IsSuspected(10, t0.AddSeconds(4)));
+        Assert.False(suspected.IsSuspected(10, t0.AddSeconds(5)));
+
+        suspected.Suspect(10, t0);
+        suspected.Alive([1, 10]);
+        Assert.False(suspected.IsSuspected(10, t0));
+    }
 }
