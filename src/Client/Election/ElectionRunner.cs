@@ -15,6 +15,12 @@ internal sealed class ElectionRunner(ExperimentCluster cluster, ElectionSettings
 {
     private static readonly TimeSpan PollPeriod = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>
+    /// Setting a node up activates it and writes its run to grain storage: on freshly started silos (code not yet compiled)
+    /// and a busy machine that takes seconds, more than a protocol call ever may.
+    /// </summary>
+    private static readonly TimeSpan SetupTimeout = TimeSpan.FromSeconds(30);
+
     private readonly ElectionPrinter _printer = new(output);
 
     public async Task<ScriptedElection> RunScriptedAsync(CancellationToken cancellationToken)
@@ -152,9 +158,15 @@ internal sealed class ElectionRunner(ExperimentCluster cluster, ElectionSettings
 
         // everyone is alive again: the highest id must lead (the recovered node itself when it is the highest)
         var election = await WaitForAgreementAsync(nodes, runId, atLeastOneStarted: false, cancellationToken, mustKnow: nodes.Keys.Max());
-        var agreedAfter = (DateTimeOffset.UtcNow - backAt).TotalMilliseconds;
+        var agreedAt = DateTimeOffset.UtcNow;
         var since = election with { Entries = [.. election.Entries.Where(e => e.At >= recoveryStart)] };
-        return new RecoveryPhase(node, backAt, since, agreedAfter);
+        // the node is back when it runs again: its own first note (a new silo process takes a while to activate it)
+        if (since.Entries.FirstOrDefault(e => e.Node == node && e.Kind is null) is { } first && first.At > backAt)
+        {
+            backAt = first.At;
+        }
+
+        return new RecoveryPhase(node, backAt, since, (agreedAt - backAt).TotalMilliseconds);
     }
 
     /// <summary>
@@ -248,7 +260,7 @@ internal sealed class ElectionRunner(ExperimentCluster cluster, ElectionSettings
                 (int)settings.HeartbeatPeriod.TotalMilliseconds,
                 settings.MissedHeartbeats,
                 watchers.Contains(n.Key),
-                root?.Id)).WaitAsync(callTimeout, cancellationToken)));
+                root?.Id)).WaitAsync(SetupTimeout > callTimeout ? SetupTimeout : callTimeout, cancellationToken)));
         }
         catch (Exception ex) when (ex is OrleansException or TimeoutException)
         {

@@ -9,8 +9,9 @@ namespace OrleansDist.Grains.Election;
 
 /// <summary>
 /// One election node, bound to its silo (<see cref="MachineBoundPlacementAttribute"/>, key <c>silo/id</c>). The grain
-/// carries messages and timers; <see cref="IElectionRules"/> decides. Reentrant: a node sends while it receives, and two
-/// nodes sending to each other at once must not wait for each other's turn. Every step of the rules runs inside one turn.
+/// carries messages and timers; <see cref="IElectionRules"/> decides; the node's volatile state is its machine's memory
+/// (<see cref="NodeMemory"/>), its setup is on disk. Reentrant: a node sends while it receives, and two nodes sending to
+/// each other at once must not wait for each other's turn. Every step of the rules runs inside one turn.
 /// </summary>
 [Reentrant]
 [MachineBoundPlacement]
@@ -20,25 +21,18 @@ public sealed class ElectionNodeGrain(
     ILocalSiloDetails silo,
     TimeProvider time) : Grain, IElectionNodeGrain
 {
-    private readonly List<ElectionLogEntry> _log = [];
     private readonly List<IGrainTimer> _timers = [];
+    private NodeMemory _m = new();
     private Dictionary<int, string> _keys = [];
     private int[] _ids = [];
     private int _id;
-    private ElectionSetup? _setup;
-    private IElectionRules? _rules;
-    private HeartbeatMonitor? _monitor;
-    private SuspectedNodes _suspected = new(TimeSpan.Zero);
     private IGrainTimer? _heartbeat;
-    private bool _crashed;
     private bool _pinging;
-    private bool _restartPending;
-    private int _pending;
-    private int _generation;
-    private int _electionsStarted;
-    private int _messagesSent;
 
-    private TimeSpan Timeout => TimeSpan.FromMilliseconds(_setup?.MessageTimeoutMs ?? 500);
+    private TimeSpan Timeout => TimeSpan.FromMilliseconds(_m.Setup?.MessageTimeoutMs ?? 500);
+
+    /// <summary>This silo process: its address with the generation, new at every start.</summary>
+    private string SiloIdentity => silo.SiloAddress.ToParsableString();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -47,17 +41,33 @@ public sealed class ElectionNodeGrain(
             ? id
             : throw new FormatException($"election node key '{this.GetPrimaryKeyString()}' must end in a positive node id");
         await base.OnActivateAsync(cancellationToken);
+        _m = NodeMemory.Of(SiloIdentity, this.GetPrimaryKeyString(), out var existed);
+        if (existed && _m.Setup is { } remembered)
+        {
+            // the same process: Orleans deactivated this grain (its directory entry lived on a silo that died), the machine did
+            // not crash; carry on where it was, timers included
+            UsePeers(remembered);
+            Note("reactivated by Orleans on the same silo process; carries on from its machine's memory");
+            StartHeartbeat();
+            foreach (var (timer, due) in _m.Timers.ToList())
+            {
+                var left = due - time.GetUtcNow();
+                SetRuleTimer(timer, left > TimeSpan.Zero ? left : TimeSpan.Zero, due);
+            }
+
+            return;
+        }
+
         if (stored.State.Setup is { } setup)
         {
-            // this node was in a run and its activation is gone: its silo died (or it sat idle long enough to be collected).
-            // It comes back knowing its peers but not its leader, and starts an election unless the call that activated it
-            // is a Configure for a new run, which runs first.
+            // a new process of its silo: the machine crashed and came back. It remembers its peers (on disk) but not who
+            // leads, and starts an election, unless the call that activated it configures a new run (that runs first)
             Use(setup, coordinator: 0);
-            _restartPending = true;
+            _m.RestartPending = true;
             var runId = setup.RunId;
             RegisterOnce(TimeSpan.FromMilliseconds(200), () =>
             {
-                if (_restartPending && _setup?.RunId == runId)
+                if (_m.RestartPending && _m.Setup?.RunId == runId)
                 {
                     ElectionLog.Restarted(logger, runId, _id, silo.Name);
                     RecoverCore("came back on a new silo process after its silo went down");
@@ -69,8 +79,8 @@ public sealed class ElectionNodeGrain(
     public async Task<ElectionNodeStatus> Configure(ElectionSetup setup)
     {
         Use(setup, setup.InitialCoordinator);
-        _restartPending = false;
-        _log.Clear();
+        _m.RestartPending = false;
+        _m.Log.Clear();
         stored.State.Setup = setup;
         await stored.WriteStateAsync();
         ElectionLog.Configured(logger, setup.RunId, _id, setup.Algorithm.ToString(), setup.NodeKeys.Length, setup.InitialCoordinator, silo.Name);
@@ -79,37 +89,37 @@ public sealed class ElectionNodeGrain(
 
     public async Task<bool> Deliver(ElectionMessage message)
     {
-        if (_crashed)
+        if (_m.Crashed)
         {
             // a crashed machine does not answer: the sender's timeout ends the wait
             await Task.Delay(Timeout * 2, time);
             return false;
         }
 
-        if (_rules is null || message.RunId != _setup?.RunId)
+        if (_m.Rules is not { } rules || message.RunId != _m.Setup?.RunId)
         {
             return false;
         }
 
-        _suspected.Alive([message.From, .. message.Ids]);
-        Apply(_rules.Receive(message));
+        _m.Suspected.Alive([message.From, .. message.Ids]);
+        Apply(rules.Receive(message));
         return true;
     }
 
     public async Task<bool> Ping(int from)
     {
-        if (_crashed)
+        if (_m.Crashed)
         {
             await Task.Delay(Timeout * 2, time);
             return false;
         }
 
-        return _rules is not null;
+        return _m.Rules is not null;
     }
 
     public Task StartElection(string reason)
     {
-        if (_rules is not null && !_crashed)
+        if (_m.Rules is not null && !_m.Crashed)
         {
             Start(reason);
         }
@@ -119,12 +129,12 @@ public sealed class ElectionNodeGrain(
 
     public Task Crash()
     {
-        if (_setup is not null && !_crashed)
+        if (_m.Setup is { } setup && !_m.Crashed)
         {
-            _crashed = true;
+            _m.Crashed = true;
             ClearTimers();
             Note("crashed: stops answering");
-            ElectionLog.Crashed(logger, _setup.RunId, _id);
+            ElectionLog.Crashed(logger, setup.RunId, _id);
         }
 
         return Task.CompletedTask;
@@ -132,10 +142,10 @@ public sealed class ElectionNodeGrain(
 
     public Task<ElectionNodeStatus> Recover()
     {
-        if (_setup is not null && (_crashed || _restartPending))
+        if (_m.Setup is { } setup && (_m.Crashed || _m.RestartPending))
         {
-            ElectionLog.Recovered(logger, _setup.RunId, _id);
-            RecoverCore(_crashed ? "recovered" : "came back on a new silo process after its silo went down");
+            ElectionLog.Recovered(logger, setup.RunId, _id);
+            RecoverCore(_m.Crashed ? "recovered" : "came back on a new silo process after its silo went down");
         }
 
         return Task.FromResult(Status());
@@ -144,12 +154,15 @@ public sealed class ElectionNodeGrain(
     public async Task Finish()
     {
         ClearTimers();
-        _generation++;
-        _rules = null;
-        _setup = null;
-        _crashed = false;
-        _restartPending = false;
-        _log.Clear();
+        _m.Generation++;
+        _m.Rules = null;
+        _m.Setup = null;
+        _m.Crashed = false;
+        _m.RestartPending = false;
+        _m.Log.Clear();
+        _m.Sending.Clear();
+        NodeMemory.Forget(SiloIdentity, this.GetPrimaryKeyString());
+        _m = NodeMemory.Of(SiloIdentity, this.GetPrimaryKeyString(), out _);
         if (stored.RecordExists)
         {
             await stored.ClearStateAsync();
@@ -159,13 +172,13 @@ public sealed class ElectionNodeGrain(
     public Task<ElectionNodeStatus> GetStatus() => Task.FromResult(Status());
 
     public Task<ElectionLogEntry[]> GetLog(string runId) =>
-        Task.FromResult(_setup?.RunId == runId ? [.. _log.OrderBy(e => e.At)] : Array.Empty<ElectionLogEntry>());
+        Task.FromResult(_m.Setup?.RunId == runId ? [.. _m.Log.OrderBy(e => e.At)] : Array.Empty<ElectionLogEntry>());
 
     private void RecoverCore(string why)
     {
-        var setup = _setup!;
-        _crashed = false;
-        _restartPending = false;
+        var setup = _m.Setup!;
+        _m.Crashed = false;
+        _m.RestartPending = false;
         // a restarted process remembers its peers (configuration) but not who leads nor any election in progress
         Use(setup, coordinator: 0);
         Start(why);
@@ -175,18 +188,29 @@ public sealed class ElectionNodeGrain(
     private void Use(ElectionSetup setup, int coordinator)
     {
         ClearTimers();
-        _setup = setup;
-        _generation++;
-        _crashed = false;
-        _pending = 0;
-        _electionsStarted = 0;
-        _messagesSent = 0;
+        _m.Setup = setup;
+        _m.Generation++;
+        _m.Crashed = false;
+        _m.Sending.Clear();
+        _m.Timers.Clear();
+        _m.ElectionsStarted = 0;
+        _m.MessagesSent = 0;
+        UsePeers(setup);
+        _m.Rules = ElectionRules.Create(setup.Algorithm, _id, _ids, coordinator, setup.RunId, new ElectionTimings(Timeout));
+        _m.Monitor = new HeartbeatMonitor(Math.Max(1, setup.MissedHeartbeats));
+        _m.Suspected = new SuspectedNodes(Timeout * 10);
+        StartHeartbeat();
+    }
+
+    private void UsePeers(ElectionSetup setup)
+    {
         _keys = setup.NodeKeys.ToDictionary(k => k.Id, k => k.Key);
         _ids = [.. _keys.Keys.Order()];
-        _rules = ElectionRules.Create(setup.Algorithm, _id, _ids, coordinator, setup.RunId, new ElectionTimings(Timeout));
-        _monitor = new HeartbeatMonitor(Math.Max(1, setup.MissedHeartbeats));
-        _suspected = new SuspectedNodes(Timeout * 10);
-        if (setup.MonitorCoordinator && setup.HeartbeatPeriodMs > 0)
+    }
+
+    private void StartHeartbeat()
+    {
+        if (_m.Setup is { MonitorCoordinator: true, HeartbeatPeriodMs: > 0 } setup && !_m.Crashed)
         {
             var period = TimeSpan.FromMilliseconds(setup.HeartbeatPeriodMs);
             _heartbeat = this.RegisterGrainTimer(_ => HeartbeatAsync(), new GrainTimerCreationOptions { DueTime = period, Period = period, Interleave = true, KeepAlive = true });
@@ -195,13 +219,13 @@ public sealed class ElectionNodeGrain(
 
     private void Start(string reason)
     {
-        var rules = _rules!;
+        var rules = _m.Rules!;
         if (rules.Electing)
         {
             return;
         }
 
-        _electionsStarted++;
+        _m.ElectionsStarted++;
         Note(reason);
         Apply(rules.StartElection());
     }
@@ -209,7 +233,7 @@ public sealed class ElectionNodeGrain(
     /// <summary>One heartbeat to the coordinator; the missed ones add up to an election.</summary>
     private async Task HeartbeatAsync()
     {
-        if (_crashed || _pinging || _rules is not { Electing: false } rules || _setup is not { } setup)
+        if (_m.Crashed || _pinging || _m.Rules is not { Electing: false } rules || _m.Setup is not { } setup)
         {
             return;
         }
@@ -233,7 +257,7 @@ public sealed class ElectionNodeGrain(
             _pinging = false;
         }
 
-        if (_crashed || _setup != setup || _rules != rules || rules.Coordinator != coordinator || rules.Electing)
+        if (_m.Crashed || _m.Setup != setup || _m.Rules != rules || rules.Coordinator != coordinator || rules.Electing)
         {
             // the world moved on while the ping was out
             return;
@@ -241,11 +265,11 @@ public sealed class ElectionNodeGrain(
 
         if (answered)
         {
-            _monitor!.Answered();
+            _m.Monitor!.Answered();
         }
-        else if (_monitor!.Missed())
+        else if (_m.Monitor!.Missed())
         {
-            Start($"noticed the crash of coordinator {coordinator}: {_monitor.MissLimit} heartbeats in a row unanswered");
+            Start($"noticed the crash of coordinator {coordinator}: {_m.Monitor.MissLimit} heartbeats in a row unanswered");
         }
     }
 
@@ -264,26 +288,36 @@ public sealed class ElectionNodeGrain(
 
         if (step.Timer is { } timer)
         {
-            var rules = _rules;
-            RegisterOnce(timer.Delay, () =>
-            {
-                if (!_crashed && _rules == rules && rules is not null)
-                {
-                    Apply(rules.OnTimer(timer));
-                }
-            });
+            var due = time.GetUtcNow() + timer.Delay;
+            _m.Timers.Add((timer, due));
+            SetRuleTimer(timer, timer.Delay, due);
         }
+    }
+
+    private void SetRuleTimer(ElectionTimer timer, TimeSpan delay, DateTimeOffset due)
+    {
+        var rules = _m.Rules;
+        RegisterOnce(delay, () =>
+        {
+            _m.Timers.Remove((timer, due));
+            if (!_m.Crashed && _m.Rules == rules && rules is not null)
+            {
+                Apply(rules.OnTimer(timer));
+            }
+        });
     }
 
     private async Task SendAsync(OutgoingMessage send)
     {
-        var setup = _setup!;
-        var rules = _rules;
-        var generation = _generation;
+        var setup = _m.Setup!;
+        var rules = _m.Rules;
+        var memory = _m;
+        var generation = memory.Generation;
         var message = send.Message;
         var sentAt = time.GetUtcNow();
-        _pending++;
-        _messagesSent++;
+        var sendId = memory.NextSend++;
+        memory.Sending[sendId] = sentAt;
+        memory.MessagesSent++;
         try
         {
             if (send.To is { } to)
@@ -297,7 +331,7 @@ public sealed class ElectionNodeGrain(
             var skipped = new List<int>();
             foreach (var candidate in RingRules.Successors(_id, _ids))
             {
-                if (_suspected.IsSuspected(candidate, time.GetUtcNow()))
+                if (memory.Suspected.IsSuspected(candidate, time.GetUtcNow()))
                 {
                     skipped.Add(candidate);
                     continue;
@@ -310,21 +344,21 @@ public sealed class ElectionNodeGrain(
                     return;
                 }
 
-                _suspected.Suspect(candidate, time.GetUtcNow());
+                memory.Suspected.Suspect(candidate, time.GetUtcNow());
                 skipped.Add(candidate);
             }
 
-            _messagesSent--;
-            if (_setup == setup && _rules == rules && rules is not null && !_crashed)
+            memory.MessagesSent--;
+            if (_m.Setup == setup && _m.Rules == rules && rules is not null && !_m.Crashed)
             {
                 Apply(rules.NoLiveSuccessor(message));
             }
         }
         finally
         {
-            if (_generation == generation)
+            if (memory.Generation == generation)
             {
-                _pending--;
+                memory.Sending.Remove(sendId);
             }
         }
     }
@@ -384,13 +418,14 @@ public sealed class ElectionNodeGrain(
         }
 
         _timers.Clear();
+        _m.Timers.Clear();
         _heartbeat?.Dispose();
         _heartbeat = null;
     }
 
     private void Note(string text)
     {
-        if (_setup is { } setup)
+        if (_m.Setup is { } setup)
         {
             Record(setup, new ElectionLogEntry(time.GetUtcNow(), _id, null, 0, false, [], text, 0));
             ElectionLog.Event(logger, setup.RunId, _id, text);
@@ -399,9 +434,9 @@ public sealed class ElectionNodeGrain(
 
     private void Record(ElectionSetup setup, ElectionLogEntry entry)
     {
-        if (_setup == setup)
+        if (_m.Setup == setup)
         {
-            _log.Add(entry);
+            _m.Log.Add(entry);
         }
     }
 
@@ -412,16 +447,23 @@ public sealed class ElectionNodeGrain(
         _ => "",
     };
 
+    /// <summary>Sends in flight; one its activation lost (deactivated mid-send) stops counting once it is long overdue.</summary>
+    private int PendingSends()
+    {
+        var stale = time.GetUtcNow() - Timeout * 4;
+        return _m.Sending.Values.Count(started => started > stale);
+    }
+
     private ElectionNodeStatus Status() => new(
         _id,
-        _setup?.RunId ?? "",
+        _m.Setup?.RunId ?? "",
         silo.Name,
         Environment.MachineName,
         Environment.ProcessId,
-        _crashed,
-        _rules?.Coordinator ?? 0,
-        _rules?.Electing ?? false,
-        _pending,
-        _electionsStarted,
-        _messagesSent);
+        _m.Crashed,
+        _m.Rules?.Coordinator ?? 0,
+        _m.Rules?.Electing ?? false,
+        PendingSends(),
+        _m.ElectionsStarted,
+        _m.MessagesSent);
 }
