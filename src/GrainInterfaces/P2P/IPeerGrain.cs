@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace Dist.GrainInterfaces.P2P;
 
 /// <summary>
@@ -10,6 +12,10 @@ public interface IPeerGrain : IGrainWithStringKey
     /// <summary>Shares a file already in the share: records its SHA-256 and the hash of each chunk.</summary>
     [Alias("Add")]
     Task<SharedFileInfo> Add(string path, int chunkSize);
+
+    /// <summary>Stops sharing a file and deletes it from the share (false when it was not shared).</summary>
+    [Alias("Remove")]
+    Task<bool> Remove(string path);
 
     [Alias("ListFiles")]
     Task<IReadOnlyList<SharedFileInfo>> ListFiles();

@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace Dist.GrainInterfaces.P2P;
 
 /// <summary>Receives the tracker's live-peer list on every change (a watching client).</summary>

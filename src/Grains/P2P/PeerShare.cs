@@ -77,6 +77,35 @@ public sealed class PeerShare
         P2PLog.Shared(_logger, Name, manifest.Path, manifest.Size, manifest.Sha256);
     }
 
+    /// <summary>Stops sharing a file and deletes it; false when it was not shared.</summary>
+    public bool Remove(string path)
+    {
+        var normalized = Checked("remove", () => SharePath.Normalize(path));
+        var manifest = ManifestFile(normalized);
+        if (!File.Exists(manifest))
+        {
+            return false;
+        }
+
+        File.Delete(manifest);
+        var full = SharePath.Combine(Root, normalized);
+        // the name only: a symlink is removed, never what it points to
+        if (File.Exists(full) || new FileInfo(full).LinkTarget is not null)
+        {
+            File.Delete(full);
+        }
+
+        lock (_lock)
+        {
+            foreach (var key in _otherChunkings.Keys.Where(k => k.Path == normalized).ToList())
+            {
+                _otherChunkings.Remove(key);
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>The shared files whose file is still there with its recorded size.</summary>
     public IReadOnlyList<SharedFileInfo> List()
     {
