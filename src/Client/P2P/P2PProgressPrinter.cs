@@ -14,6 +14,8 @@ internal sealed class P2PProgressPrinter(TextWriter output, bool interactive, Ti
 {
     private const int BarWidth = 24;
     private readonly Dictionary<string, (double Seconds, long Bytes, double Rate)> _sources = [];
+    private const double RateWindow = 1.0;
+    private readonly Dictionary<string, Queue<(double Seconds, long Bytes)>> _samples = [];
     private (double Seconds, long Bytes, double Rate) _total;
     private DateTime _lastPrint = DateTime.MinValue;
     private int _linesDrawn;
@@ -44,23 +46,34 @@ internal sealed class P2PProgressPrinter(TextWriter output, bool interactive, Ti
     private void Measure(P2PDownloadStatus status)
     {
         var t = status.ElapsedSeconds;
+        var final = status.State != P2PDownloadState.Running;
         foreach (var source in status.Sources)
         {
-            _sources[source.Peer] = Rate(_sources.GetValueOrDefault(source.Peer), t, source.Bytes);
+            _sources[source.Peer] = Rate(source.Peer, t, source.Bytes, final);
         }
 
-        _total = Rate(_total, t, status.FetchedBytes);
+        _total = Rate("", t, status.FetchedBytes, final);
     }
 
-    private static (double, long, double) Rate((double Seconds, long Bytes, double Rate) last, double seconds, long bytes)
+    /// <summary>Bytes per second over the last second or so (chunks arrive whole, so shorter windows jump); over the
+    /// whole download once it is over.</summary>
+    private (double, long, double) Rate(string key, double seconds, long bytes, bool final)
     {
-        var dt = seconds - last.Seconds;
-        if (dt < 0.2)
+        if (!_samples.TryGetValue(key, out var samples))
         {
-            return last.Seconds == 0 && last.Bytes == 0 ? (seconds, bytes, seconds > 0 ? bytes / seconds : 0) : last;
+            _samples[key] = samples = new Queue<(double, long)>();
+            samples.Enqueue((0, 0));
         }
 
-        return (seconds, bytes, (bytes - last.Bytes) / dt);
+        samples.Enqueue((seconds, bytes));
+        while (samples.Count > 2 && seconds - samples.ElementAt(1).Item1 >= RateWindow)
+        {
+            samples.Dequeue();
+        }
+
+        var (t0, b0) = final ? (0, 0) : samples.Peek();
+        var rate = seconds - t0 > 0 ? (bytes - b0) / (seconds - t0) : 0;
+        return (seconds, bytes, rate);
     }
 
     private string PlainLine(P2PDownloadStatus status)

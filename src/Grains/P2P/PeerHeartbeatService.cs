@@ -67,7 +67,7 @@ public sealed class PeerHeartbeatService(PeerShareRegistry registry, IGrainFacto
                 {
                     try
                     {
-                        await tracker.Heartbeat(Describe(share)).WaitAsync(TrackerTimings.HeartbeatInterval, cancellationToken);
+                        await tracker.Heartbeat(Describe(share)).WaitAsync(TrackerTimings.PeerTimeout, cancellationToken);
                     }
                     catch (Exception ex) when (ex is OrleansException or TimeoutException)
                     {

@@ -243,20 +243,7 @@ public sealed class PeerShare
         var target = Checked("generate", () => SharePath.NewFile(Root, normalized));
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         var temporary = target + ".generating";
-        var random = new Random(seed);
-        var buffer = new byte[1 << 20];
-        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0))
-        {
-            for (long written = 0; written < size;)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var n = (int)Math.Min(buffer.Length, size - written);
-                random.NextBytes(buffer.AsSpan(0, n));
-                file.Write(buffer, 0, n);
-                written += n;
-            }
-        }
-
+        PseudoRandomFile.Write(temporary, size, seed, cancellationToken);
         File.Move(temporary, target, overwrite: true);
         return Add(normalized, chunkSize, cancellationToken);
     }
