@@ -174,7 +174,7 @@ public sealed class ChunkDownload(ChunkDownloadPlan plan, TimeProvider time, ILo
 
             P2PLog.ChunkFailed(logger, Manifest.Path, current.Chunk, current.Source, outcome.Error);
             var wasLive = scheduler.DroppedBecause(current.Source) is null;
-            scheduler.Failed(current, outcome.Error, outcome.DropSource);
+            scheduler.Failed(current, outcome.Error, outcome.DropSource, Now);
             lock (_lock)
             {
                 var c = _counters[current.Source];

@@ -13,9 +13,6 @@ public sealed class ChunkScheduler
     /// <summary>Consecutive call failures after which a source is dropped.</summary>
     public const int MaxConsecutiveFailures = 3;
 
-    /// <summary>Weight of the newest rate sample in the moving average.</summary>
-    private const double RateSmoothing = 0.3;
-
     private readonly LinkedList<int> _pending;
     private readonly Dictionary<string, SourceState> _sources;
     private readonly Dictionary<int, int> _retries = [];
@@ -58,8 +55,8 @@ public sealed class ChunkScheduler
 
     public string? DroppedBecause(string source) => _sources[source].Dropped;
 
-    /// <summary>Measured delivery rate of a source, bytes/s (0 until it delivered something).</summary>
-    public double Rate(string source) => _sources[source].Rate;
+    /// <summary>Measured delivery rate of a source, bytes/s (0 until it delivered something), as of its last delivery.</summary>
+    public double Rate(string source) => _sources[source].LastRate;
 
     public int InFlightAt(string source) => _sources[source].InFlight;
 
@@ -72,7 +69,7 @@ public sealed class ChunkScheduler
             return false;
         }
 
-        var best = BestSource();
+        var best = BestSource(now);
         if (best is null || best.Value.Value.InFlight >= best.Value.Value.MaxInFlight)
         {
             return false;
@@ -83,7 +80,7 @@ public sealed class ChunkScheduler
         _pending.RemoveFirst();
         if (state.InFlight == 0)
         {
-            state.BusyStartOfThisRun = now;
+            state.BusySince = now;
         }
 
         state.InFlight++;
@@ -92,31 +89,21 @@ public sealed class ChunkScheduler
         return true;
     }
 
-    /// <summary>A verified chunk arrived from <paramref name="source"/>.</summary>
+    /// <summary>A verified chunk arrived from <paramref name="assignment"/>'s source.</summary>
     public void Completed(ChunkAssignment assignment, long bytes, double now)
     {
-        var state = Release(assignment);
+        var state = Release(assignment, now);
         state.ConsecutiveFailures = 0;
-        // throughput since the later of its previous delivery and the moment it became busy: with several chunks queued
-        // at a source, one chunk's own latency would understate its rate
-        var since = Math.Max(state.LastDelivery, state.BusyStartOfThisRun);
-        var interval = Math.Max(now - since, 1e-4);
-        var sample = bytes / interval;
-        state.Rate = state.Rate <= 0 ? sample : (RateSmoothing * sample) + ((1 - RateSmoothing) * state.Rate);
-        state.LastDelivery = now;
-        if (state.InFlight == 0)
-        {
-            state.BusyStartOfThisRun = double.NegativeInfinity;
-        }
-
+        state.Bytes += bytes;
+        state.LastRate = state.RateAt(now);
         _remaining--;
     }
 
     /// <summary>A call failed (timeout, silo down) or the bytes did not match: the chunk goes back to the front.</summary>
     /// <param name="drop">Drop the source now (down, or it lied) instead of after repeated failures.</param>
-    public void Failed(ChunkAssignment assignment, string reason, bool drop)
+    public void Failed(ChunkAssignment assignment, string reason, bool drop, double now)
     {
-        var state = Release(assignment);
+        var state = Release(assignment, now);
         _pending.AddFirst(assignment.Chunk);
         _retries[assignment.Chunk] = _retries.GetValueOrDefault(assignment.Chunk) + 1;
         state.ConsecutiveFailures++;
@@ -126,15 +113,20 @@ public sealed class ChunkScheduler
         }
     }
 
-    private SourceState Release(ChunkAssignment assignment)
+    private SourceState Release(ChunkAssignment assignment, double now)
     {
         var state = _sources[assignment.Source];
         state.InFlight--;
         _inFlight--;
+        if (state.InFlight == 0)
+        {
+            state.BusySeconds += now - state.BusySince;
+        }
+
         return state;
     }
 
-    private KeyValuePair<string, SourceState>? BestSource()
+    private KeyValuePair<string, SourceState>? BestSource(double now)
     {
         var live = _sources.Where(s => s.Value.Dropped is null).ToList();
         if (live.Count == 0)
@@ -143,12 +135,13 @@ public sealed class ChunkScheduler
         }
 
         // an unmeasured source is assumed as fast as the fastest measured one, so every source gets tried
-        var fastest = live.Max(s => s.Value.Rate);
+        var rates = live.ToDictionary(s => s.Key, s => s.Value.RateAt(now));
+        var fastest = rates.Values.Max();
         KeyValuePair<string, SourceState>? best = null;
         var bestTime = double.PositiveInfinity;
         foreach (var source in live)
         {
-            var rate = source.Value.Rate > 0 ? source.Value.Rate : fastest > 0 ? fastest : 1;
+            var rate = rates[source.Key] > 0 ? rates[source.Key] : fastest > 0 ? fastest : 1;
             var expected = (source.Value.InFlight + 1) * (double)_chunkBytes / rate;
             // ties (nothing measured yet) go to the source with fewer requests, then the earlier one
             if (expected < bestTime - 1e-12
@@ -162,6 +155,11 @@ public sealed class ChunkScheduler
         return best;
     }
 
+    /// <summary>
+    /// A source's bookkeeping. Its rate is the bytes it delivered over the time it had requests in flight: robust to
+    /// chunks that arrive together (one chunk's own latency would understate a source serving several at once, and the
+    /// gap between two chunks arriving together would overstate it).
+    /// </summary>
     private sealed class SourceState(int order, int maxInFlight)
     {
         public int Order { get; } = order;
@@ -170,14 +168,22 @@ public sealed class ChunkScheduler
 
         public int InFlight { get; set; }
 
-        public double Rate { get; set; }
+        public long Bytes { get; set; }
 
-        public double LastDelivery { get; set; } = double.NegativeInfinity;
+        public double BusySince { get; set; }
 
-        public double BusyStartOfThisRun { get; set; } = double.NegativeInfinity;
+        public double BusySeconds { get; set; }
+
+        public double LastRate { get; set; }
 
         public int ConsecutiveFailures { get; set; }
 
         public string? Dropped { get; set; }
+
+        public double RateAt(double now)
+        {
+            var busy = BusySeconds + (InFlight > 0 ? now - BusySince : 0);
+            return Bytes > 0 && busy > 0 ? Bytes / busy : 0;
+        }
     }
 }
