@@ -176,6 +176,11 @@ internal static class P2PCommands
             }
 
             await using var environment = await P2PEnvironment.StartAsync(common.Read(parse), useCluster, shares, Console.Error, ct);
+            if (downloader is not null)
+            {
+                _ = await environment.FindPeerAsync(downloader);
+            }
+
             var where = downloader is null ? Path.GetFullPath(directory!) : $"peer {downloader}";
             await Console.Out.WriteLineAsync($"Downloading {request.Path} to {where}: chunks of {ByteSize.Format(request.ChunkSize)}, {request.Parallel} in flight");
             var printer = P2PProgressPrinter.ForConsole("  ");
