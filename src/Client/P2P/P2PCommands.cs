@@ -44,7 +44,9 @@ internal static class P2PCommands
             SharedFileInfo info;
             try
             {
-                info = await environment.Peer(await environment.FindPeerAsync(name)).Add(path, (int)P2POptions.Bytes(parse, chunk));
+                var grain = environment.Peer(await environment.FindPeerAsync(name));
+                // a big file takes longer to hash than a call may take: then wait for it to show up in the peer's list
+                info = await LongShareCalls.AwaitAsync(grain, path, () => grain.Add(path, (int)P2POptions.Bytes(parse, chunk)), _ => true, ct);
             }
             catch (PeerRequestRefusedException ex)
             {

@@ -110,7 +110,8 @@ internal static class P2PExperiment
         await Console.Out.WriteLineAsync($"Generating {path} ({ByteSize.Format(settings.Size)}) in the shares of {string.Join(", ", sources.Select(s => s.Name))} and here …");
         Directory.CreateDirectory(temp);
         var local = Path.Combine(temp, "reference.bin");
-        var generated = await Task.WhenAll(sources.Select(s => environment.Peer(s).GenerateFile(path, settings.Size, Seed, settings.ChunkSize))
+        var generated = await Task.WhenAll(sources.Select(s => LongShareCalls.AwaitAsync(
+                environment.Peer(s), path, () => environment.Peer(s).GenerateFile(path, settings.Size, Seed, settings.ChunkSize), f => f.Size == settings.Size, ct))
             .Append(Task.Run(() =>
             {
                 PseudoRandomFile.Write(local, settings.Size, Seed, ct);

@@ -136,6 +136,22 @@ public sealed class ChunkDownload(ChunkDownloadPlan plan, TimeProvider time, ILo
             _scheduler = scheduler;
         }
 
+        // the whole file's SHA-256 is computed from the .part file as its verified prefix grows, while chunks are still
+        // arriving, so the final check costs only the tail
+        using var whole = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var hashed = 0;
+        var readBack = new byte[Manifest.ChunkSize];
+        void HashPrefix()
+        {
+            for (; hashed < Manifest.ChunkCount && map.Has(hashed); hashed++)
+            {
+                var length = Manifest.ChunkLength(hashed);
+                var read = RandomAccess.Read(part.SafeFileHandle, readBack.AsSpan(0, length), Manifest.ChunkOffset(hashed));
+                whole.AppendData(readBack, 0, read);
+            }
+        }
+
+        HashPrefix();
         var running = new Dictionary<Task<ChunkOutcome>, ChunkAssignment>();
         while (!scheduler.Done)
         {
@@ -159,6 +175,7 @@ public sealed class ChunkDownload(ChunkDownloadPlan plan, TimeProvider time, ILo
                 scheduler.Completed(current, outcome.Bytes, Now);
                 map.Mark(current.Chunk);
                 SaveMap(map);
+                HashPrefix();
                 lock (_lock)
                 {
                     _verified = map.Count;
@@ -191,13 +208,13 @@ public sealed class ChunkDownload(ChunkDownloadPlan plan, TimeProvider time, ILo
         }
 
         await part.FlushAsync(cancellationToken);
-        part.Position = 0;
-        var whole = FileHashing.Hex(await SHA256.HashDataAsync(part, cancellationToken));
-        if (whole != Manifest.Sha256)
+        HashPrefix();
+        var sha = FileHashing.Hex(whole.GetHashAndReset());
+        if (hashed != Manifest.ChunkCount || sha != Manifest.Sha256)
         {
             // every chunk matched but the whole does not: the manifest's chunk hashes and whole hash disagree
             DeleteState();
-            throw new IOException($"the assembled file's SHA-256 {whole} is not the expected {Manifest.Sha256}; discarded");
+            throw new IOException($"the assembled file's SHA-256 {sha} is not the expected {Manifest.Sha256}; discarded");
         }
 
         await part.DisposeAsync();
