@@ -11,16 +11,16 @@ namespace OrleansDist.Grains.P2P;
 /// (<see cref="MachineBoundKey"/>), activated only on that silo, where <see cref="PeerShareRegistry"/> (filled from
 /// the silo's <c>--peer NAME --share DIR</c>) gives it its share. Reentrant: chunk reads overlap (capped by the share),
 /// and progress queries are answered while downloads run. Downloads run beside the grain's turns, off its scheduler
-/// (hashing and file writes would otherwise block its other calls).
+/// (hashing and file writes would otherwise block its other calls), and belong to the share, not to the activation:
+/// Orleans deactivates an activation whose directory entry was on a silo that died, and the next activation of the peer
+/// finds its download still running.
 /// </summary>
 [MachineBoundPlacement]
 [Reentrant]
 public sealed class PeerGrain(IServiceProvider services, ILocalSiloDetails silo, TimeProvider time, ILoggerFactory loggers) : Grain, IPeerGrain
 {
-    private readonly Dictionary<string, RunningDownload> _downloads = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private PeerList? _peers;
-    private int _attempts;
     private string _peerName = "";
     private PeerShare? _share;
 
@@ -50,12 +50,11 @@ public sealed class PeerGrain(IServiceProvider services, ILocalSiloDetails silo,
     public Task<bool> Remove(string path)
     {
         var normalized = SharePath.Normalize(path);
-        if (_downloads.TryGetValue(normalized, out var download) && download.Status().State == P2PDownloadState.Running)
+        if (!Share.Forget(normalized))
         {
             throw new PeerRequestRefusedException($"'{normalized}' is being downloaded");
         }
 
-        _downloads.Remove(normalized);
         return Task.FromResult(Share.Remove(normalized));
     }
 
@@ -99,7 +98,7 @@ public sealed class PeerGrain(IServiceProvider services, ILocalSiloDetails silo,
     public Task<P2PDownloadStatus?> GetDownload(string path)
     {
         var normalized = SharePath.Normalize(path);
-        return Task.FromResult(_downloads.TryGetValue(normalized, out var download) ? download.Status() : null);
+        return Task.FromResult(Share.Download(normalized)?.Status());
     }
 
     public async Task<P2PDownloadStatus> StartDownload(P2PDownloadRequest request)
@@ -116,7 +115,7 @@ public sealed class PeerGrain(IServiceProvider services, ILocalSiloDetails silo,
             throw new PeerRequestRefusedException($"parallel {request.Parallel} is not between 1 and {P2PLimits.MaxParallel}");
         }
 
-        if (_downloads.TryGetValue(path, out var existing) && existing.Status().State == P2PDownloadState.Running)
+        if (share.Download(path) is { IsRunning: true } existing)
         {
             return existing.Status();
         }
@@ -126,7 +125,7 @@ public sealed class PeerGrain(IServiceProvider services, ILocalSiloDetails silo,
             return new P2PDownloadStatus
             {
                 Path = path, Peer = _peerName, State = P2PDownloadState.Completed, Size = held.Size, Sha256 = held.Sha256,
-                Error = null, Attempt = _attempts,
+                Error = null, Attempt = share.Download(path)?.Status().Attempt ?? 0,
             };
         }
 
@@ -149,6 +148,12 @@ public sealed class PeerGrain(IServiceProvider services, ILocalSiloDetails silo,
             throw new PeerRequestRefusedException($"no live peer holds '{path}' (asked {(candidates.Count == 0 ? "nobody" : string.Join(", ", candidates.Select(c => c.Name)))}){(notes.Count > 0 ? "; " + string.Join("; ", notes) : "")}");
         }
 
+        if (share.Download(path) is { IsRunning: true } started)
+        {
+            // another call started it while this one asked for manifests
+            return started.Status();
+        }
+
         var target = SharePath.NewFile(share.Root, path);
         if (File.Exists(target))
         {
@@ -165,11 +170,11 @@ public sealed class PeerGrain(IServiceProvider services, ILocalSiloDetails silo,
                 StateDirectory = share.DownloadStateDirectory,
                 Parallel = request.Parallel,
                 Restart = request.Restart,
-                Attempt = ++_attempts,
+                Attempt = share.NextAttempt(),
             },
             time,
             loggers.CreateLogger<ChunkDownload>());
-        var token = _stopping.Token;
+        var token = share.Stopping;
         var run = Task.Run(async () =>
         {
             var status = await engine.RunAsync(token);
@@ -181,17 +186,10 @@ public sealed class PeerGrain(IServiceProvider services, ILocalSiloDetails silo,
 
             return status;
         });
-        _downloads[path] = new RunningDownload(engine, run);
-        // a running download keeps its peer active even if nobody asks about it
-        DelayDeactivation(TimeSpan.FromHours(1));
+        share.Track(path, new PeerDownload(engine, run));
         return engine.Snapshot();
     }
 
     private SharedFileInfo Describe(FileManifest manifest) =>
         new() { Path = manifest.Path, Size = manifest.Size, Sha256 = manifest.Sha256, Peer = _peerName, ChunkSize = manifest.ChunkSize };
-
-    private sealed record RunningDownload(ChunkDownload Engine, Task<P2PDownloadStatus> Run)
-    {
-        public P2PDownloadStatus Status() => Run.IsCompletedSuccessfully ? Run.Result : Engine.Snapshot();
-    }
 }

@@ -41,6 +41,12 @@ public sealed class PeerHeartbeatService(PeerShareRegistry registry, IGrainFacto
     {
         await _stop.CancelAsync();
         await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        foreach (var share in registry.Shares)
+        {
+            // downloads into the shares stop with the silo (their verified chunks are kept for a resume)
+            share.Stop();
+        }
+
         var tracker = grains.GetGrain<ITrackerGrain>(ITrackerGrain.DefaultKey);
         foreach (var share in registry.Shares)
         {

@@ -21,6 +21,9 @@ public sealed class PeerShare
     private readonly SemaphoreSlim _uploads = new(P2PLimits.MaxConcurrentUploads);
     private readonly Dictionary<(string Path, int ChunkSize), FileManifest> _otherChunkings = [];
     private readonly Lock _lock = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, PeerDownload> _downloads = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopping = new();
+    private int _attempts;
 
     public PeerShare(string name, string root, long uploadBytesPerSecond, TimeProvider time, ILogger logger)
     {
@@ -40,6 +43,34 @@ public sealed class PeerShare
     public string Root { get; }
 
     public UploadThrottle Throttle { get; }
+
+    /// <summary>
+    /// Cancelled when the silo stops. Downloads belong to the share, not to a peer grain's activation: Orleans may
+    /// deactivate an activation (e.g. when the silo holding its directory entry dies) and a new one carries on with
+    /// the same running download.
+    /// </summary>
+    public CancellationToken Stopping => _stopping.Token;
+
+    public void Stop() => _stopping.Cancel();
+
+    /// <summary>The running or last download of <paramref name="normalizedPath"/> since the silo started.</summary>
+    public PeerDownload? Download(string normalizedPath) => _downloads.GetValueOrDefault(normalizedPath);
+
+    public int NextAttempt() => Interlocked.Increment(ref _attempts);
+
+    public void Track(string normalizedPath, PeerDownload download) => _downloads[normalizedPath] = download;
+
+    /// <summary>Forgets a finished download; false while it runs.</summary>
+    public bool Forget(string normalizedPath)
+    {
+        if (_downloads.TryGetValue(normalizedPath, out var download) && download.IsRunning)
+        {
+            return false;
+        }
+
+        _downloads.TryRemove(normalizedPath, out _);
+        return true;
+    }
 
     public string ManifestDirectory => Path.Combine(Root, SharePath.MetadataFolder, "manifests");
 
