@@ -135,6 +135,7 @@ internal static class DownloadCommands
         return new Command("experiment", "Runs the course's experiments and writes tables, JSON, CSV and plots")
         {
             download,
+            P2P.P2PExperiment.Build(common),
             Groups.GroupExperimentCommand.Build(common),
         };
     }
