@@ -1,0 +1,37 @@
+namespace Dist.GrainInterfaces.Clocks;
+
+/// <summary>One clock the master keeps in step, and how it misbehaves.</summary>
+[GenerateSerializer]
+[Alias("OrleansDist.Clocks.BerkeleyClock")]
+public sealed record BerkeleyClock([property: Id(0)] string Name, [property: Id(1)] ClockSettings Settings);
+
+/// <summary>A Berkeley system: the master (the testing lab's clock) and the clocks it polls each round.</summary>
+[GenerateSerializer]
+[Alias("OrleansDist.Clocks.BerkeleyConfig")]
+public sealed record BerkeleyConfig
+{
+    [Id(0)] public required BerkeleyClock[] Clocks { get; init; }
+
+    /// <summary>The master's own clock.</summary>
+    [Id(1)] public ClockSettings Master { get; init; } = new();
+
+    [Id(2)] public int PeriodMs { get; init; } = 1000;
+
+    /// <summary>Readings farther than this from the median are left out of the average.</summary>
+    [Id(3)] public double ThresholdMs { get; init; } = 10;
+
+    /// <summary>Rounds to run; 0 = until stopped.</summary>
+    [Id(4)] public int Rounds { get; init; } = 10;
+
+    /// <summary>Polls per clock per round; the one with the smallest round trip is kept.</summary>
+    [Id(5)] public int SamplesPerPoll { get; init; } = 2;
+
+    /// <summary>A clock that has not answered a poll in this time is left out of the round.</summary>
+    [Id(6)] public int PollTimeoutMs { get; init; } = 300;
+
+    /// <summary>Place each clock's first activation on its own silo (round robin over the active silos).</summary>
+    [Id(7)] public bool SpreadOverSilos { get; init; } = true;
+
+    /// <summary>Rounds kept in the status (the oldest are dropped beyond it; a long-running server stays small).</summary>
+    [Id(8)] public int History { get; init; } = 1000;
+}
