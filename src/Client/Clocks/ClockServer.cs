@@ -1,0 +1,322 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Dist.GrainInterfaces.Clocks;
+
+namespace OrleansDist.Client.Clocks;
+
+/// <summary>
+/// <c>clock serve</c>: the seed's TCP protocols in front of a Berkeley master grain that runs until stopped.
+/// Cristian: on connect the server sends the master clock's time as Python's <c>str(datetime.now())</c>, one write, and
+/// closes. Berkeley: a slave sends its clock in that format whenever it likes; each round the master polls it (through
+/// this process, an observer) beside its grains and this process sends it the time its clock should read, one write.
+/// Malformed input from a slave is logged and that connection dropped; the others go on.
+/// </summary>
+internal sealed class ClockServer(IClusterClient client, string systemId, BerkeleyConfig config, string[] clocks, TextWriter output)
+    : IExternalClocks, IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, ExternalSlave> _slaves = new(StringComparer.Ordinal);
+    private readonly IBerkeleyMasterGrain _master = client.GetGrain<IBerkeleyMasterGrain>(systemId);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<TcpListener> _listeners = [];
+    private readonly object _outputGate = new();
+
+    public async Task RunAsync(IPAddress address, int cristianPort, int berkeleyPort, CancellationToken cancellationToken)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
+        var ct = linked.Token;
+        var cristian = Listen(address, cristianPort, "--cristian-port");
+        var berkeley = Listen(address, berkeleyPort, "--berkeley-port");
+        var status = await _master.Start(config);
+        var observer = client.CreateObjectReference<IExternalClocks>(this);
+        try
+        {
+            await _master.Subscribe(observer);
+            Say($"Berkeley master {systemId} on {status.MasterSilo}; clocks {string.Join(", ", status.Placement)}; round every {config.PeriodMs} ms, threshold {config.ThresholdMs.ToString("0.###", CultureInfo.InvariantCulture)} ms");
+            Say($"CLOCK SERVER READY cristian={Endpoint(cristian)} berkeley={Endpoint(berkeley)}");
+            var tasks = new[]
+            {
+                AcceptLoopAsync(cristian, ServeCristianAsync, ct),
+                AcceptLoopAsync(berkeley, ServeSlaveAsync, ct),
+                ReportRoundsAsync(ct),
+                ResubscribeAsync(observer, ct),
+            };
+            await Task.WhenAny(tasks);
+            await _stopping.CancelAsync();
+            await Task.WhenAll(tasks.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
+            foreach (var failed in tasks.Where(t => t.IsFaulted))
+            {
+                throw new CommandFailedException($"the clock server stopped: {failed.Exception!.InnerException!.Message}", failed.Exception);
+            }
+        }
+        finally
+        {
+            try
+            {
+                await _master.Stop().WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is TimeoutException or OrleansException)
+            {
+                // the cluster is going away with us
+            }
+
+            client.DeleteObjectReference<IExternalClocks>(observer);
+            Say("Clock server stopped.");
+        }
+    }
+
+    private static string Endpoint(TcpListener listener) => ((IPEndPoint)listener.LocalEndpoint).ToString();
+
+    private TcpListener Listen(IPAddress address, int port, string option)
+    {
+        var listener = new TcpListener(address, port);
+        try
+        {
+            listener.Start();
+        }
+        catch (SocketException ex)
+        {
+            throw new CommandFailedException($"{option} {port}: cannot listen on {address}:{port}: {ex.Message}", ex);
+        }
+
+        _listeners.Add(listener);
+        return listener;
+    }
+
+    private async Task AcceptLoopAsync(TcpListener listener, Func<TcpClient, CancellationToken, Task> serve, CancellationToken ct)
+    {
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                var connection = await listener.AcceptTcpClientAsync(ct);
+                connection.NoDelay = true;
+                _ = Task.Run(() => serve(connection, ct), CancellationToken.None);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // stopping
+        }
+    }
+
+    /// <summary>
+    /// Reads the master's clock and sends it, corrected for the time the read took: half the call's round trip (the
+    /// grain read its clock half way, as far as we know) plus the time since the reply came.
+    /// </summary>
+    private async Task ServeCristianAsync(TcpClient connection, CancellationToken ct)
+    {
+        using (connection)
+        {
+            var peer = connection.Client.RemoteEndPoint?.ToString() ?? "?";
+            try
+            {
+                var sent = Stopwatch.GetTimestamp();
+                var reading = await _master.ReadClock();
+                var received = Stopwatch.GetTimestamp();
+                var roundTrip = Stopwatch.GetElapsedTime(sent, received);
+                var now = reading.UnixTicks + (roundTrip.Ticks / 2) + Stopwatch.GetElapsedTime(received).Ticks;
+                var text = PythonDateTime.Format(now);
+                await connection.GetStream().WriteAsync(Encoding.ASCII.GetBytes(text), ct);
+                Say($"cristian: sent {text} to {peer} (master read in {roundTrip.TotalMilliseconds.ToString("0.000", CultureInfo.InvariantCulture)} ms)");
+            }
+            catch (Exception ex) when (ex is IOException or SocketException or TimeoutException or OrleansException)
+            {
+                Say($"cristian: {peer}: {ex.Message}");
+            }
+            catch (OperationCanceledException)
+            {
+                // stopping
+            }
+        }
+    }
+
+    private async Task ServeSlaveAsync(TcpClient connection, CancellationToken ct)
+    {
+        var name = "tcp:" + (connection.Client.RemoteEndPoint?.ToString() ?? Guid.NewGuid().ToString("N")[..8]);
+        var slave = new ExternalSlave(name, connection);
+        _slaves[name] = slave;
+        Say($"berkeley: slave {name} connected");
+        var buffer = new byte[1024];
+        var pending = new StringBuilder();
+        var reason = "closed the connection";
+        try
+        {
+            var stream = connection.GetStream();
+            while (true)
+            {
+                var read = await stream.ReadAsync(buffer, ct);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                pending.Append(Encoding.ASCII.GetString(buffer, 0, read));
+                var text = pending.ToString();
+                var readings = new List<long>();
+                var used = PythonDateTime.TakeAll(text, readings, out var malformed);
+                if (readings.Count > 0)
+                {
+                    slave.Report(readings[^1]);
+                }
+
+                if (malformed || text.Length - used > 64)
+                {
+                    var bad = text[used..];
+                    reason = $"sent malformed input {Quote(bad)} (expected Python's str(datetime.now()), e.g. 2026-11-29 19:20:01.123456); connection dropped";
+                    break;
+                }
+
+                pending.Remove(0, used);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or SocketException)
+        {
+            reason = $"connection lost: {ex.Message}";
+        }
+        catch (OperationCanceledException)
+        {
+            reason = "server stopping";
+        }
+        finally
+        {
+            _slaves.TryRemove(name, out _);
+            connection.Dispose();
+        }
+
+        Say($"berkeley: slave {name} {reason}");
+    }
+
+    private static string Quote(string text)
+    {
+        var shown = text.Length > 40 ? text[..40] + "…" : text;
+        return "\"" + string.Concat(shown.Select(c => char.IsControl(c) ? $"\\x{(int)c:x2}" : c.ToString())) + "\"";
+    }
+
+    /// <summary>Subscribes again every 2 s: the master forgets its observer if it is reactivated elsewhere.</summary>
+    private async Task ResubscribeAsync(IExternalClocks observer, CancellationToken ct)
+    {
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(2), ct);
+                try
+                {
+                    await _master.Subscribe(observer);
+                }
+                catch (Exception ex) when (ex is TimeoutException or OrleansException)
+                {
+                    Say($"berkeley: could not subscribe to the master: {ex.Message}");
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // stopping
+        }
+    }
+
+    /// <summary>One line per round: every clock's true offset one period after it, the spread and who was left out.</summary>
+    private async Task ReportRoundsAsync(CancellationToken ct)
+    {
+        var report = new BerkeleyReport(clocks, config.ThresholdMs);
+        var next = 1;
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                await Task.Delay(250, ct);
+                BerkeleyStatus status;
+                try
+                {
+                    status = await _master.GetStatus();
+                }
+                catch (Exception ex) when (ex is TimeoutException or OrleansException)
+                {
+                    continue;
+                }
+
+                var first = status.Snapshots.Length == 0 ? next : status.Snapshots[0].AfterRound;
+                next = Math.Max(next, first);
+                while (report.Row(status, next) is { } row)
+                {
+                    var offsets = string.Join(" ", row.OffsetsMs.Select(o => $"{o.Key}={(o.Value is { } ms ? ms.ToString("+0.000;-0.000;0.000", CultureInfo.InvariantCulture) : "-")}"));
+                    Say(string.Create(CultureInfo.InvariantCulture,
+                        $"round {row.Round}: offsets ms {offsets} | spread {row.SpreadMs:0.000} ms | excluded [{string.Join(",", row.Excluded)}] | not answered [{string.Join(",", row.NotAnswered)}]"));
+                    next++;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // stopping
+        }
+    }
+
+    public Task<ExternalReading[]> Read()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var nowTicks = now.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
+        return Task.FromResult<ExternalReading[]>([.. _slaves.Values
+            .Select(s => (s.Name, Estimate: s.Estimate()))
+            .Where(s => s.Estimate is not null)
+            .Select(s => new ExternalReading
+            {
+                Name = s.Name,
+                EstimatedUnixTicks = s.Estimate!.Value,
+                TrueOffsetSeconds = (s.Estimate!.Value - nowTicks) / (double)TimeSpan.TicksPerSecond,
+            })]);
+    }
+
+    public async Task Correct(string name, double deltaSeconds, int round)
+    {
+        if (!_slaves.TryGetValue(name, out var slave))
+        {
+            return;
+        }
+
+        try
+        {
+            var sent = await slave.CorrectAsync(deltaSeconds, _stopping.Token);
+            if (sent is not null && Math.Abs(deltaSeconds) >= config.ThresholdMs / 1000)
+            {
+                Say(string.Create(CultureInfo.InvariantCulture, $"berkeley: round {round}: told {name} its clock should read {sent} (correction {deltaSeconds * 1000:+0.000;-0.000} ms)"));
+            }
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or InvalidOperationException)
+        {
+            Say($"berkeley: slave {name}: could not send its time ({ex.Message}); dropping it");
+            _slaves.TryRemove(name, out _);
+            slave.Connection.Dispose();
+        }
+    }
+
+    private void Say(string line)
+    {
+        lock (_outputGate)
+        {
+            output.WriteLine(line);
+            output.Flush();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        foreach (var listener in _listeners)
+        {
+            listener.Stop();
+        }
+
+        foreach (var slave in _slaves.Values)
+        {
+            slave.Connection.Dispose();
+        }
+
+        _stopping.Dispose();
+    }
+}
