@@ -20,11 +20,11 @@ internal sealed class BerkeleyOptions
 
     public Option<string> Threshold { get; } = new("--threshold") { Description = "Readings farther than this from the median are left out of the average", DefaultValueFactory = _ => "10ms", HelpName = "duration" };
 
-    public Option<int> Samples { get; } = new("--samples") { Description = "Polls per clock per round; the one with the smallest round trip is kept", DefaultValueFactory = _ => 2, HelpName = "n" };
+    public Option<int> Samples { get; } = new("--samples") { Description = "Polls per clock per round; the one with the smallest round trip is kept", DefaultValueFactory = _ => 3, HelpName = "n" };
 
     public Option<string> PollTimeout { get; } = new("--poll-timeout") { Description = "A clock that has not answered its polls in this time is left out of the round", DefaultValueFactory = _ => "300ms", HelpName = "duration" };
 
-    public Option<string> SlewRate { get; } = new("--max-slew") { Description = "Largest slew rate of every clock", DefaultValueFactory = _ => "500ppm", HelpName = "ppm" };
+    public Option<string> SlewRate { get; } = new("--max-slew") { Description = "Largest slew rate of every clock", DefaultValueFactory = _ => "2000ppm", HelpName = "ppm" };
 
     public Option<string> StepThreshold { get; } = new("--step-threshold") { Description = "Corrections at least this large are stepped, smaller ones slewed", DefaultValueFactory = _ => "128ms", HelpName = "duration" };
 

@@ -23,8 +23,17 @@ public sealed record BerkeleyConfig
     /// <summary>Rounds to run; 0 = until stopped.</summary>
     [Id(4)] public int Rounds { get; init; } = 10;
 
-    /// <summary>Polls per clock per round; the one with the smallest round trip is kept.</summary>
-    [Id(5)] public int SamplesPerPoll { get; init; } = 2;
+    /// <summary>Polls per clock per round at least; the one with the smallest round trip is kept.</summary>
+    [Id(5)] public int SamplesPerPoll { get; init; } = 3;
+
+    /// <summary>
+    /// While the best round trip so far is longer than <see cref="GoodRoundTripMs"/>, the master polls again, up to
+    /// this many polls (a busy machine delays some replies; a short round trip bounds the error tightly).
+    /// </summary>
+    [Id(9)] public int MaxSamplesPerPoll { get; init; } = 12;
+
+    /// <summary>A round trip this short ends the polling of a clock early (its error is at most half of it).</summary>
+    [Id(10)] public double GoodRoundTripMs { get; init; } = 0.25;
 
     /// <summary>A clock that has not answered a poll in this time is left out of the round.</summary>
     [Id(6)] public int PollTimeoutMs { get; init; } = 300;

@@ -17,8 +17,8 @@ public sealed record ClockSettings
     /// </summary>
     [Id(2)] public double? LieSeconds { get; init; }
 
-    /// <summary>Largest rate change a slew may use, in ppm (500 = 0.5 ms per second, adjtime's bound).</summary>
-    [Id(3)] public double MaxSlewPpm { get; init; } = 500;
+    /// <summary>Largest rate change a slew may use, in ppm (2000 = 2 ms per second: a residual of a couple of ms, RTT noise included, is absorbed within a 1 s period).</summary>
+    [Id(3)] public double MaxSlewPpm { get; init; } = 2000;
 
     /// <summary>Corrections at least this large (seconds) are stepped; smaller ones are slewed (NTP steps above 128 ms).</summary>
     [Id(4)] public double StepThresholdSeconds { get; init; } = 0.128;

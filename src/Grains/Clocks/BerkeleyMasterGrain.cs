@@ -21,6 +21,7 @@ public sealed class BerkeleyMasterGrain(
     ILogger<BerkeleyMasterGrain> logger) : Grain, IBerkeleyMasterGrain
 {
     private const string MasterName = "master";
+    private const int WarmUpReads = 3;
 
     private SimulatedClock? _clock;
     private IGrainTimer? _timer;
@@ -117,7 +118,14 @@ public sealed class BerkeleyMasterGrain(
 
         try
         {
-            var status = await Clock(clock.Name).Configure(clock.Settings);
+            var grain = Clock(clock.Name);
+            var status = await grain.Configure(clock.Settings);
+            // warm the read path (code generation, JIT, connections) so round 1's polls are timed like the others
+            for (var i = 0; i < WarmUpReads; i++)
+            {
+                await grain.Read();
+            }
+
             return status.Silo;
         }
         finally
@@ -179,7 +187,14 @@ public sealed class BerkeleyMasterGrain(
         span?.SetTag("clock.system", SystemId);
         span?.SetTag("clock.round", round);
 
-        var polls = new List<ClockPoll>(await Task.WhenAll(config.Clocks.Select(c => PollAsync(config, c.Name))));
+        // one clock after the other: replies arriving together would queue in this activation and the later ones would
+        // be timed late, which reads as an asymmetric round trip and biases their offsets
+        var polls = new List<ClockPoll>();
+        foreach (var clock in config.Clocks)
+        {
+            polls.Add(await PollAsync(config, clock.Name));
+        }
+
         var external = await PollExternalAsync(config);
         polls.AddRange(external);
 
@@ -225,9 +240,20 @@ public sealed class BerkeleyMasterGrain(
         var siloName = "";
         try
         {
-            for (var i = 0; i < config.SamplesPerPoll; i++)
+            var good = config.GoodRoundTripMs / 1000;
+            for (var i = 0; i < Math.Max(config.SamplesPerPoll, config.MaxSamplesPerPoll); i++)
             {
+                if (i >= config.SamplesPerPoll && trips[RoundTrip.Best(trips)].RoundTripSeconds <= good)
+                {
+                    break;
+                }
+
                 var left = TimeSpan.FromSeconds(Math.Max(0, deadline - time.GetTimestamp()) / (double)time.TimestampFrequency);
+                if (left <= TimeSpan.Zero && trips.Count > 0)
+                {
+                    break;
+                }
+
                 var sent = MasterTicks();
                 var call = clock.Read();
                 var reply = await call.WaitAsync(left, time);

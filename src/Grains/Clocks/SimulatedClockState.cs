@@ -16,7 +16,7 @@ public sealed record SimulatedClockState
 
     [Id(3)] public double DriftPpm { get; init; }
 
-    [Id(4)] public double MaxSlewPpm { get; init; } = 500;
+    [Id(4)] public double MaxSlewPpm { get; init; } = 2000;
 
     [Id(5)] public double StepThresholdSeconds { get; init; } = 0.128;
 }
