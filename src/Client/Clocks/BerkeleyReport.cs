@@ -48,7 +48,7 @@ internal sealed class BerkeleyReport(IReadOnlyList<string> clocks, double thresh
             SpreadMs = round == 0 ? spread?.SpreadAll : spread?.Spread,
             SpreadAllMs = spread?.SpreadAll,
             Faulty = round == 0 ? [] : [.. spread?.Faulty ?? []],
-            Excluded = played is null ? [] : [.. played.Polls.Where(p => p.Answered && !p.Included).Select(p => p.Name)],
+            Excluded = played is null ? [] : [.. played.Polls.Where(p => p.Answered && !p.Included && !p.External).Select(p => p.Name)],
             NotAnswered = played is null ? [] : [.. played.Polls.Where(p => !p.Answered).Select(p => p.Name)],
             MasterCorrectionMs = played?.MasterCorrectionMs,
             AverageMs = played?.AverageMs,

@@ -23,6 +23,7 @@ internal sealed class ClockServer(IClusterClient client, string systemId, Berkel
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<TcpListener> _listeners = [];
     private readonly object _outputGate = new();
+    private readonly MasterClockEstimate _masterClock = new(client.GetGrain<IBerkeleyMasterGrain>(systemId));
 
     public async Task RunAsync(IPAddress address, int cristianPort, int berkeleyPort, CancellationToken cancellationToken)
     {
@@ -35,6 +36,7 @@ internal sealed class ClockServer(IClusterClient client, string systemId, Berkel
         try
         {
             await _master.Subscribe(observer);
+            await _masterClock.RefreshAsync();
             Say($"Berkeley master {systemId} on {status.MasterSilo}; clocks {string.Join(", ", status.Placement)}; round every {config.PeriodMs} ms, threshold {config.ThresholdMs.ToString("0.###", CultureInfo.InvariantCulture)} ms");
             Say($"CLOCK SERVER READY cristian={Endpoint(cristian)} berkeley={Endpoint(berkeley)}");
             var tasks = new[]
@@ -43,6 +45,7 @@ internal sealed class ClockServer(IClusterClient client, string systemId, Berkel
                 AcceptLoopAsync(berkeley, ServeSlaveAsync, ct),
                 ReportRoundsAsync(ct),
                 ResubscribeAsync(observer, ct),
+                TrackMasterClockAsync(ct),
             };
             await Task.WhenAny(tasks);
             await _stopping.CancelAsync();
@@ -103,10 +106,7 @@ internal sealed class ClockServer(IClusterClient client, string systemId, Berkel
         }
     }
 
-    /// <summary>
-    /// Reads the master's clock and sends it, corrected for the time the read took: half the call's round trip (the
-    /// grain read its clock half way, as far as we know) plus the time since the reply came.
-    /// </summary>
+    /// <summary>Sends the master's clock as this process tracks it (<see cref="MasterClockEstimate"/>), one write, and closes.</summary>
     private async Task ServeCristianAsync(TcpClient connection, CancellationToken ct)
     {
         using (connection)
@@ -114,16 +114,12 @@ internal sealed class ClockServer(IClusterClient client, string systemId, Berkel
             var peer = connection.Client.RemoteEndPoint?.ToString() ?? "?";
             try
             {
-                var sent = Stopwatch.GetTimestamp();
-                var reading = await _master.ReadClock();
-                var received = Stopwatch.GetTimestamp();
-                var roundTrip = Stopwatch.GetElapsedTime(sent, received);
-                var now = reading.UnixTicks + (roundTrip.Ticks / 2) + Stopwatch.GetElapsedTime(received).Ticks;
+                var now = _masterClock.Now() ?? throw new IOException("the master's clock is not known yet");
                 var text = PythonDateTime.Format(now);
                 await connection.GetStream().WriteAsync(Encoding.ASCII.GetBytes(text), ct);
-                Say($"cristian: sent {text} to {peer} (master read in {roundTrip.TotalMilliseconds.ToString("0.000", CultureInfo.InvariantCulture)} ms)");
+                Say($"cristian: sent {text} to {peer} (master clock tracked to ±{(_masterClock.LastRoundTripMs / 2).ToString("0.000", CultureInfo.InvariantCulture)} ms)");
             }
-            catch (Exception ex) when (ex is IOException or SocketException or TimeoutException or OrleansException)
+            catch (Exception ex) when (ex is IOException or SocketException)
             {
                 Say($"cristian: {peer}: {ex.Message}");
             }
@@ -131,6 +127,30 @@ internal sealed class ClockServer(IClusterClient client, string systemId, Berkel
             {
                 // stopping
             }
+        }
+    }
+
+    /// <summary>Keeps <see cref="_masterClock"/> fresh: every half second (the master's own corrections slew it by microseconds).</summary>
+    private async Task TrackMasterClockAsync(CancellationToken ct)
+    {
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(500), ct);
+                try
+                {
+                    await _masterClock.RefreshAsync();
+                }
+                catch (Exception ex) when (ex is TimeoutException or OrleansException)
+                {
+                    Say($"cristian: could not read the master's clock: {ex.Message}");
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // stopping
         }
     }
 
@@ -207,6 +227,7 @@ internal sealed class ClockServer(IClusterClient client, string systemId, Berkel
                 try
                 {
                     await _master.Subscribe(observer);
+            await _masterClock.RefreshAsync();
                 }
                 catch (Exception ex) when (ex is TimeoutException or OrleansException)
                 {

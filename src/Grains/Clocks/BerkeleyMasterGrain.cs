@@ -199,8 +199,10 @@ public sealed class BerkeleyMasterGrain(
         polls.AddRange(external);
 
         var answered = polls.Where(p => p.Answered).ToList();
+        // external (TCP) slaves are corrected but do not vote: their readings carry a one-way delay the seed's protocol
+        // cannot measure (no round trip), which would drag everyone's time by a fraction of it every round
         var readings = new List<(string Name, double Offset)> { (MasterName, 0) };
-        readings.AddRange(answered.Select(p => (p.Name, p.EstimatedOffsetMs)));
+        readings.AddRange(answered.Where(p => !p.External).Select(p => (p.Name, p.EstimatedOffsetMs)));
         var average = FaultTolerantAverage.Compute(readings, config.ThresholdMs);
         var included = average.Included.ToHashSet(StringComparer.Ordinal);
 
@@ -211,7 +213,7 @@ public sealed class BerkeleyMasterGrain(
             ? CorrectAsync(p with { Included = included.Contains(p.Name) }, (average.Average - p.EstimatedOffsetMs) / 1000, round)
             : Task.FromResult(p)));
 
-        var excluded = corrected.Where(p => p.Answered && !p.Included).Select(p => p.Name).ToList();
+        var excluded = corrected.Where(p => p.Answered && !p.Included && !p.External).Select(p => p.Name).ToList();
         span?.SetTag("clock.average_ms", average.Average);
         span?.SetTag("clock.median_ms", average.Median);
         span?.SetTag("clock.master_correction_ms", masterCorrection);
