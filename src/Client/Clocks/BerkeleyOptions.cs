@@ -28,16 +28,16 @@ internal sealed class BerkeleyOptions
 
     public Option<string> StepThreshold { get; } = new("--step-threshold") { Description = "Corrections at least this large are stepped, smaller ones slewed", DefaultValueFactory = _ => "128ms", HelpName = "duration" };
 
-    public Option<int> Silos { get; } = new("--silos") { Description = "Silos of the embedded cluster", DefaultValueFactory = _ => 3, HelpName = "n" };
-
-    public Option<bool> Cluster { get; } = new("--cluster") { Description = "Use the running cluster given by --gateway/--membership instead of an embedded one" };
+    public ExperimentClusterOptions Where { get; } = new(defaultSilos: 3);
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Clocks, Skew, Drift, Liar, MasterSkew, Period, Threshold, Samples, PollTimeout, SlewRate, StepThreshold, Silos, Cluster })
+        foreach (var option in new Option[] { Clocks, Skew, Drift, Liar, MasterSkew, Period, Threshold, Samples, PollTimeout, SlewRate, StepThreshold })
         {
             command.Options.Add(option);
         }
+
+        Where.AddTo(command);
     }
 
     /// <summary>The configuration the options describe; <see cref="UsageException"/> for anything wrong.</summary>
@@ -71,12 +71,6 @@ internal sealed class BerkeleyOptions
         if (samples is < 1 or > 100)
         {
             throw new UsageException($"--samples must be between 1 and 100, got {samples}");
-        }
-
-        var silos = parse.GetValue(Silos);
-        if (silos is < 1 or > 16)
-        {
-            throw new UsageException($"--silos must be between 1 and 16, got {silos}");
         }
 
         if (period > 3600 || pollTimeout > 60)

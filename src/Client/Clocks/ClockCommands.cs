@@ -38,7 +38,8 @@ internal static class ClockCommands
             }
 
             var (config, clocks) = options.Read(parse, count);
-            await using var environment = await ClockEnvironment.StartAsync(parse.GetValue(options.Cluster), parse.GetValue(options.Silos), common.Read(parse), Console.Out, ct);
+            var (useCluster, siloCount) = options.Where.Read(parse);
+            await using var environment = await ExperimentCluster.StartAsync(common.Read(parse), useCluster, siloCount, Console.Out, ct);
             var id = NewId("berkeley");
             await Console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"{count} rounds every {config.PeriodMs} ms, threshold {config.ThresholdMs:0.###} ms, {config.SamplesPerPoll} polls per clock (smallest RTT kept); offsets in ms from true time, one period after each round"));
@@ -117,13 +118,13 @@ internal static class ClockCommands
         var serverSkew = new Option<string>("--server-skew") { Description = "Offset of the time server's own clock from true time (the client syncs to the server's clock)", DefaultValueFactory = _ => "0s", HelpName = "duration" };
         var clientSkew = new Option<string>("--client-skew") { Description = "Offset of the client's clock before each synchronisation", DefaultValueFactory = _ => "+1.7s", HelpName = "duration" };
         var runs = new Option<int>("--runs") { Description = "Synchronisations to run (the client's clock is set back to --client-skew before each)", DefaultValueFactory = _ => 10, HelpName = "n" };
-        var silos = new Option<int>("--silos") { Description = "Silos of the embedded cluster (server and client go on different silos)", DefaultValueFactory = _ => 3, HelpName = "n" };
-        var cluster = new Option<bool>("--cluster") { Description = "Use the running cluster given by --gateway/--membership instead of an embedded one" };
+        var where = new ExperimentClusterOptions(defaultSilos: 3);
         var json = new Option<string>("--json") { Description = "Write the synchronisations as JSON to this file", HelpName = "file" };
         var command = new Command("cristian", "Cristian's algorithm: a client clock grain syncs with a time-server clock grain on another silo")
         {
-            samples, serverSkew, clientSkew, runs, silos, cluster, json,
+            samples, serverSkew, clientSkew, runs, json,
         };
+        where.AddTo(command);
         command.SetAction((parse, ct) => Program.Run(async () =>
         {
             var k = parse.GetValue(samples);
@@ -135,13 +136,8 @@ internal static class ClockCommands
 
             var serverOffset = ClockArguments.ParseDuration(parse.GetValue(serverSkew) ?? "", "--server-skew");
             var clientOffset = ClockArguments.ParseDuration(parse.GetValue(clientSkew) ?? "", "--client-skew");
-            var siloCount = parse.GetValue(silos);
-            if (siloCount is < 1 or > 16)
-            {
-                throw new UsageException($"--silos must be between 1 and 16, got {siloCount}");
-            }
-
-            await using var environment = await ClockEnvironment.StartAsync(parse.GetValue(cluster), siloCount, common.Read(parse), Console.Out, ct);
+            var (useCluster, siloCount) = where.Read(parse);
+            await using var environment = await ExperimentCluster.StartAsync(common.Read(parse), useCluster, siloCount, Console.Out, ct);
             var id = NewId("cristian");
             var hosts = await environment.Client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
             var ordered = hosts.Keys.OrderBy(s => s.ToString(), StringComparer.Ordinal).ToList();
@@ -252,7 +248,8 @@ internal static class ClockCommands
                 throw new UsageException($"--bind '{parse.GetValue(bind)}' is not an IP address");
             }
 
-            await using var environment = await ClockEnvironment.StartAsync(parse.GetValue(options.Cluster), parse.GetValue(options.Silos), common.Read(parse), Console.Out, ct);
+            var (useCluster, siloCount) = options.Where.Read(parse);
+            await using var environment = await ExperimentCluster.StartAsync(common.Read(parse), useCluster, siloCount, Console.Out, ct);
             await using var server = new ClockServer(environment.Client, NewId("serve"), config, clocks, Console.Out);
             await server.RunAsync(address, ports.Item1, ports.Item2, ct);
         }));
