@@ -42,7 +42,7 @@ internal static class ClockCommands
             await using var environment = await ExperimentCluster.StartAsync(common.Read(parse), useCluster, siloCount, Console.Out, ct);
             var id = NewId("berkeley");
             await Console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"{count} rounds every {config.PeriodMs} ms, threshold {config.ThresholdMs:0.###} ms, {config.SamplesPerPoll} polls per clock (smallest RTT kept); offsets in ms from true time, one period after each round"));
+                $"{count} rounds every {config.PeriodMs} ms, threshold {config.ThresholdMs:0.###} ms, {config.SamplesPerPoll}-{config.MaxSamplesPerPoll} polls per clock (until one has an RTT under {config.GoodRoundTripMs:0.##} ms; the smallest RTT kept); offsets in ms from true time, one period after each round"));
             var (status, rows) = await new BerkeleyRunner(environment.Client, Console.Out).RunAsync(id, config, clocks, ct);
             var report = new BerkeleyReport(clocks, config.ThresholdMs);
             var columns = report.Columns(status);
