@@ -96,7 +96,8 @@ internal sealed class BerkeleyOptions
             Rounds = rounds,
             SamplesPerPoll = samples,
             PollTimeoutMs = (int)Math.Max(1, Math.Round(pollTimeout * 1000)),
-            History = Math.Max(rounds + 1, 100),
+            // the runner reads the rounds as they come; the master keeps only the last ones (its state is written every round)
+            History = 100,
         };
         return (config, clocks);
     }

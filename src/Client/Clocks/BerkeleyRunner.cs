@@ -29,6 +29,11 @@ internal sealed class BerkeleyRunner(IClusterClient client, TextWriter output)
                 await output.WriteLineAsync($"  (status call failed: {ex.GetType().Name}; retrying)");
             }
 
+            if (status.Snapshots.Length > 0 && status.Snapshots[0].AfterRound > rows.Count)
+            {
+                throw new CommandFailedException($"fell behind the master by more than the {config.History} rounds it keeps (rows from {rows.Count} on are gone)");
+            }
+
             while (report.Row(status, rows.Count) is { } row)
             {
                 columns ??= report.Columns(status);

@@ -42,5 +42,5 @@ public sealed record BerkeleyConfig
     [Id(7)] public bool SpreadOverSilos { get; init; } = true;
 
     /// <summary>Rounds kept in the status (the oldest are dropped beyond it; a long-running server stays small).</summary>
-    [Id(8)] public int History { get; init; } = 1000;
+    [Id(8)] public int History { get; init; } = 100;
 }
