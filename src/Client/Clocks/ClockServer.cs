@@ -157,7 +157,7 @@ internal sealed class ClockServer(IClusterClient client, string systemId, Berkel
     private async Task ServeSlaveAsync(TcpClient connection, CancellationToken ct)
     {
         var name = "tcp:" + (connection.Client.RemoteEndPoint?.ToString() ?? Guid.NewGuid().ToString("N")[..8]);
-        var slave = new ExternalSlave(name, connection);
+        var slave = new ExternalSlave(name, connection, TimeProvider.System);
         _slaves[name] = slave;
         Say($"berkeley: slave {name} connected");
         var buffer = new byte[1024];
@@ -278,20 +278,11 @@ internal sealed class ClockServer(IClusterClient client, string systemId, Berkel
         }
     }
 
-    public Task<ExternalReading[]> Read()
-    {
-        var now = DateTimeOffset.UtcNow;
-        var nowTicks = now.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
-        return Task.FromResult<ExternalReading[]>([.. _slaves.Values
-            .Select(s => (s.Name, Estimate: s.Estimate()))
-            .Where(s => s.Estimate is not null)
-            .Select(s => new ExternalReading
-            {
-                Name = s.Name,
-                EstimatedUnixTicks = s.Estimate!.Value,
-                TrueOffsetSeconds = (s.Estimate!.Value - nowTicks) / (double)TimeSpan.TicksPerSecond,
-            })]);
-    }
+    public Task<ExternalReading[]> Read() =>
+        Task.FromResult<ExternalReading[]>([.. _slaves.Values
+            .Select(s => (s.Name, Offset: s.Offset(), Estimate: s.Estimate()))
+            .Where(s => s.Offset is not null && s.Estimate is not null)
+            .Select(s => new ExternalReading { Name = s.Name, EstimatedUnixTicks = s.Estimate!.Value, TrueOffsetSeconds = s.Offset!.Value })]);
 
     public async Task Correct(string name, double deltaSeconds, int round)
     {

@@ -1,69 +1,90 @@
-using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
 
 namespace OrleansDist.Client.Clocks;
 
 /// <summary>
-/// A Berkeley slave connected over TCP (the seed's protocol). Its clock is known from its last report: the reading it
-/// sent plus the time since that arrived (its clock is assumed to run at the real rate in between). After the endpoint
-/// sends it the time its clock should read, the estimate moves by the correction too: the seed's slave sets its clock
-/// to the time it receives, and its next report confirms it.
+/// A Berkeley slave connected over TCP (the seed's protocol), as the endpoint knows it: its offset from this host's real
+/// clock. Each report gives the offset minus the report's one-way delay; of the reports since the last correction the
+/// one showing the largest offset (the least delayed) is kept, as the smallest round trip is for the grains. Right after
+/// the endpoint sends a correction the offset is taken to be what it asked for (the seed's slave sets its clock to the
+/// time it receives), until the slave's reports say otherwise. Reports arriving within <see cref="SettleTime"/> of a
+/// correction are ignored: the slave may have read its clock before the correction reached it.
+/// A correction smaller than <see cref="Deadband"/> is not sent: each message the slave applies carries a fresh delivery
+/// delay (its receiving thread, its parser), so resending an accurate time would only replace a setting its reports
+/// have checked with one nobody has checked yet.
 /// </summary>
-internal sealed class ExternalSlave(string name, TcpClient connection)
+internal sealed class ExternalSlave(string name, TcpClient connection, TimeProvider time)
 {
-    private readonly object _gate = new();
-    private long _reportedTicks;
-    private long _receivedAt;
-    private double _pendingCorrectionSeconds;
-    private bool _hasReport;
+    public static readonly TimeSpan SettleTime = TimeSpan.FromMilliseconds(200);
+    public const double Deadband = 0.002;
+    private const int Kept = 5;
+
+    private readonly Lock _gate = new();
+    private readonly List<double> _offsetsSinceCorrection = [];
+    private double? _assumedOffset;
+    private DateTimeOffset _correctedAt = DateTimeOffset.MinValue;
 
     public string Name { get; } = name;
 
     public TcpClient Connection { get; } = connection;
 
-    public int Reports { get; private set; }
-
     public void Report(long unixTicks)
+    {
+        var now = time.GetUtcNow();
+        lock (_gate)
+        {
+            if (now - _correctedAt < SettleTime)
+            {
+                return;
+            }
+
+            _offsetsSinceCorrection.Add((unixTicks - UnixTicks(now)) / (double)TimeSpan.TicksPerSecond);
+            if (_offsetsSinceCorrection.Count > Kept)
+            {
+                _offsetsSinceCorrection.RemoveAt(0);
+            }
+        }
+    }
+
+    /// <summary>The slave's offset from this host's real time, seconds; null before its first report.</summary>
+    public double? Offset()
     {
         lock (_gate)
         {
-            _reportedTicks = unixTicks;
-            _receivedAt = Stopwatch.GetTimestamp();
-            _pendingCorrectionSeconds = 0;
-            _hasReport = true;
-            Reports++;
+            return _offsetsSinceCorrection.Count > 0 ? _offsetsSinceCorrection.Max() : _assumedOffset;
         }
     }
 
     /// <summary>The slave's clock now, as far as the endpoint knows; null before its first report.</summary>
-    public long? Estimate()
-    {
-        lock (_gate)
-        {
-            return _hasReport
-                ? _reportedTicks + Stopwatch.GetElapsedTime(_receivedAt).Ticks + (long)Math.Round(_pendingCorrectionSeconds * TimeSpan.TicksPerSecond)
-                : null;
-        }
-    }
+    public long? Estimate() => Offset() is { } offset ? UnixTicks(time.GetUtcNow()) + (long)Math.Round(offset * TimeSpan.TicksPerSecond) : null;
 
-    /// <summary>Sends the time the slave's clock should read now (its estimate plus the correction), one write.</summary>
+    /// <summary>
+    /// Sends the time the slave's clock should read now (its estimate plus the correction), one write; returns it, or
+    /// null when nothing was sent (no report yet, or a correction inside the deadband).
+    /// </summary>
     public async Task<string?> CorrectAsync(double deltaSeconds, CancellationToken cancellationToken)
     {
         string text;
         lock (_gate)
         {
-            if (!_hasReport)
+            var offset = _offsetsSinceCorrection.Count > 0 ? _offsetsSinceCorrection.Max() : _assumedOffset;
+            if (offset is null || Math.Abs(deltaSeconds) < Deadband)
             {
                 return null;
             }
 
-            var target = _reportedTicks + Stopwatch.GetElapsedTime(_receivedAt).Ticks + (long)Math.Round((_pendingCorrectionSeconds + deltaSeconds) * TimeSpan.TicksPerSecond);
-            text = PythonDateTime.Format(target);
-            _pendingCorrectionSeconds += deltaSeconds;
+            var now = time.GetUtcNow();
+            var target = offset.Value + deltaSeconds;
+            text = PythonDateTime.Format(UnixTicks(now) + (long)Math.Round(target * TimeSpan.TicksPerSecond));
+            _assumedOffset = target;
+            _offsetsSinceCorrection.Clear();
+            _correctedAt = now;
         }
 
         await Connection.GetStream().WriteAsync(Encoding.ASCII.GetBytes(text), cancellationToken);
         return text;
     }
+
+    private static long UnixTicks(DateTimeOffset time) => time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
 }
