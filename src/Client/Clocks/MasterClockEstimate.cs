@@ -8,10 +8,14 @@ namespace OrleansDist.Client.Clocks;
 /// own method (a few reads, the one with the smallest round trip kept, its reading + RTT/2), then run forward on the
 /// local monotonic clock. A connecting client is answered at once: reading the grain while it waits would add the
 /// call's time to its round trip, which the seed's client halves and adds, an error of half a grain call.
+/// A refresh whose best round trip is longer than the one in use (a busy moment) is kept only once the one in use is
+/// 10 s old: the master's clock moves by microseconds per round, far less than half a slow round trip.
 /// </summary>
 internal sealed class MasterClockEstimate(IBerkeleyMasterGrain master)
 {
-    private const int Samples = 5;
+    private const int Samples = 8;
+    private static readonly TimeSpan KeepBetterFor = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan GoodEnough = TimeSpan.FromMilliseconds(0.5);
     private readonly Lock _gate = new();
     private long _ticksAtSync;
     private long _syncedAt;
@@ -36,6 +40,12 @@ internal sealed class MasterClockEstimate(IBerkeleyMasterGrain master)
 
         lock (_gate)
         {
+            var current = TimeSpan.FromMilliseconds(LastRoundTripMs);
+            if (_synced && best.RoundTrip > current && best.RoundTrip > GoodEnough && Stopwatch.GetElapsedTime(_syncedAt) < KeepBetterFor)
+            {
+                return;
+            }
+
             _ticksAtSync = best.Ticks;
             _syncedAt = best.ReceivedAt;
             _synced = true;
