@@ -30,7 +30,7 @@ public sealed record BerkeleyConfig
     /// While the best round trip so far is longer than <see cref="GoodRoundTripMs"/>, the master polls again, up to
     /// this many polls (a busy machine delays some replies; a short round trip bounds the error tightly).
     /// </summary>
-    [Id(9)] public int MaxSamplesPerPoll { get; init; } = 12;
+    [Id(9)] public int MaxSamplesPerPoll { get; init; } = 25;
 
     /// <summary>A round trip this short ends the polling of a clock early (its error is at most half of it).</summary>
     [Id(10)] public double GoodRoundTripMs { get; init; } = 0.25;
