@@ -48,7 +48,9 @@ internal sealed class BerkeleyReport(IReadOnlyList<string> clocks, double thresh
             SpreadMs = round == 0 ? spread?.SpreadAll : spread?.Spread,
             SpreadAllMs = spread?.SpreadAll,
             Faulty = round == 0 ? [] : [.. spread?.Faulty ?? []],
-            Excluded = played is null ? [] : [.. played.Polls.Where(p => p.Answered && !p.Included && !p.External).Select(p => p.Name)],
+            Excluded = played is null ? [] : [.. played.Polls.Where(p => p.Answered && !p.Included && !p.External && p.RoundTripMs <= (status.Config?.MaxVotingRoundTripMs ?? double.MaxValue)).Select(p => p.Name)],
+            Uncertain = played is null ? [] : [.. played.Polls.Where(p => p.Answered && !p.External && p.RoundTripMs > (status.Config?.MaxVotingRoundTripMs ?? double.MaxValue)).Select(p => p.Name)],
+            NotCorrected = played is null ? [] : [.. played.Polls.Where(p => p.WithinBound).Select(p => p.Name)],
             NotAnswered = played is null ? [] : [.. played.Polls.Where(p => !p.Answered).Select(p => p.Name)],
             MasterCorrectionMs = played?.MasterCorrectionMs,
             AverageMs = played?.AverageMs,
@@ -118,6 +120,12 @@ internal sealed record BerkeleyRow
     public required string[] Excluded { get; init; }
 
     public required string[] NotAnswered { get; init; }
+
+    /// <summary>Answered over a round trip too slow to vote in the average.</summary>
+    public string[] Uncertain { get; init; } = [];
+
+    /// <summary>Not sent a correction: it was within the reading's error bound.</summary>
+    public string[] NotCorrected { get; init; } = [];
 
     public required string[] Faulty { get; init; }
 

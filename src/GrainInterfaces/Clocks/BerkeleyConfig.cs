@@ -41,6 +41,12 @@ public sealed record BerkeleyConfig
     /// <summary>Place each clock's first activation on its own silo (round robin over the active silos).</summary>
     [Id(7)] public bool SpreadOverSilos { get; init; } = true;
 
+    /// <summary>
+    /// A reading whose best round trip is longer than this is too uncertain to vote in the average (its clock is still
+    /// corrected when the correction is larger than its error bound).
+    /// </summary>
+    [Id(11)] public double MaxVotingRoundTripMs { get; init; } = 1.0;
+
     /// <summary>Rounds kept in the status (the oldest are dropped beyond it; a long-running server stays small).</summary>
     [Id(8)] public int History { get; init; } = 100;
 }

@@ -27,6 +27,11 @@ public sealed record ClockPoll
 
     /// <summary>A TCP slave of <c>clock serve</c> rather than a grain.</summary>
     [Id(8)] public bool External { get; init; }
+
+    /// <summary>
+    /// The correction was no larger than the reading's own error bound (RTT/2), so it was not sent: it would be noise.
+    /// </summary>
+    [Id(9)] public bool WithinBound { get; init; }
 }
 
 /// <summary>A Berkeley round.</summary>

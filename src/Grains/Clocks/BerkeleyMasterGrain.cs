@@ -202,18 +202,25 @@ public sealed class BerkeleyMasterGrain(
         // external (TCP) slaves are corrected but do not vote: their readings carry a one-way delay the seed's protocol
         // cannot measure (no round trip), which would drag everyone's time by a fraction of it every round
         var readings = new List<(string Name, double Offset)> { (MasterName, 0) };
-        readings.AddRange(answered.Where(p => !p.External).Select(p => (p.Name, p.EstimatedOffsetMs)));
+        // a reading taken over a slow round trip (a busy moment) is too uncertain to move everyone
+        readings.AddRange(answered.Where(p => !p.External && p.RoundTripMs <= config.MaxVotingRoundTripMs).Select(p => (p.Name, p.EstimatedOffsetMs)));
         var average = FaultTolerantAverage.Compute(readings, config.ThresholdMs);
         var included = average.Included.ToHashSet(StringComparer.Ordinal);
 
         // the master corrects itself too (as a slew or step like everyone), then everyone who answered gets theirs
         var masterCorrection = average.Average;
         MasterClock().Adjust(masterCorrection / 1000, AdjustMode.Auto, time.GetUtcNow());
-        var corrected = await Task.WhenAll(polls.Select(p => p.Answered
-            ? CorrectAsync(p with { Included = included.Contains(p.Name) }, (average.Average - p.EstimatedOffsetMs) / 1000, round)
-            : Task.FromResult(p)));
+        // a correction no larger than the reading's error bound (RTT/2) is noise: not sent (a grain's RTT is measured here;
+        // an external slave's one-way delay is not, and its endpoint has its own deadband)
+        var corrected = await Task.WhenAll(polls.Select(p =>
+        {
+            var correction = average.Average - p.EstimatedOffsetMs;
+            return !p.Answered ? Task.FromResult(p)
+                : !p.External && Math.Abs(correction) <= p.RoundTripMs / 2 ? Task.FromResult(p with { Included = included.Contains(p.Name), WithinBound = true })
+                : CorrectAsync(p with { Included = included.Contains(p.Name) }, correction / 1000, round);
+        }));
 
-        var excluded = corrected.Where(p => p.Answered && !p.Included && !p.External).Select(p => p.Name).ToList();
+        var excluded = corrected.Where(p => p.Answered && !p.Included && !p.External && p.RoundTripMs <= config.MaxVotingRoundTripMs).Select(p => p.Name).ToList();
         span?.SetTag("clock.average_ms", average.Average);
         span?.SetTag("clock.median_ms", average.Median);
         span?.SetTag("clock.master_correction_ms", masterCorrection);
