@@ -132,7 +132,7 @@ internal static class DownloadCommands
                 throw new CommandFailedException($"{failed} of {results.Count} downloads did not end with every line correct (see above)");
             }
         }));
-        return new Command("experiment", "Runs the course's experiments and writes tables, JSON, CSV and plots") { download };
+        return new Command("experiment", "Runs the course's experiments and writes tables, JSON, CSV and plots") { download, Servers.ServerCommands.BuildExperiment(common) };
     }
 
     private static DownloadRequest Request(DownloadSettings settings, string server, int fetchers) => new()

@@ -1,0 +1,208 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using OrleansDist.Grains.Servers;
+
+namespace OrleansDist.Client.Servers;
+
+/// <summary>
+/// Runs every design as a child process (<c>server run</c>, or the Python baselines), hits it with each client count
+/// <see cref="ServersExperimentSettings.Repeat"/> times, and measures the time until the last reply and what the
+/// server's process tree used. A design that fails at a client count is reported with why and not tried at the larger
+/// counts; a run its own model says would exceed the run limit (serial: N × T) is skipped and said so.
+/// </summary>
+internal sealed class ServersExperiment(ServersExperimentSettings settings, TextWriter output)
+{
+    private static readonly TimeSpan SamplePeriod = TimeSpan.FromMilliseconds(250);
+
+    public async Task<IReadOnlyList<ServerDesignResult>> RunAsync(CancellationToken cancellationToken)
+    {
+        var results = new List<ServerDesignResult>();
+        foreach (var design in settings.Designs)
+        {
+            results.AddRange(await RunDesignAsync(design, cancellationToken));
+        }
+
+        return results;
+    }
+
+    private async Task<List<ServerDesignResult>> RunDesignAsync(string design, CancellationToken cancellationToken)
+    {
+        var results = new List<ServerDesignResult>();
+        ServerProcess server;
+        var starting = Stopwatch.StartNew();
+        try
+        {
+            server = await ServerProcess.StartAsync(design, StartInfo(design), TimeSpan.FromMinutes(3), cancellationToken);
+        }
+        catch (Exception ex) when (ex is CommandFailedException or System.ComponentModel.Win32Exception)
+        {
+            await output.WriteLineAsync($"\n== {design}: cannot start: {ex.Message}");
+            return [.. settings.Clients.Select(c => new ServerDesignResult(design, c, ServerResultStatus.Skipped, $"cannot start: {ex.Message}", []))];
+        }
+
+        await using (server)
+        {
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"\n== {design}: {server.ReadyLine} (pid {server.Pid}, ready after {starting.Elapsed.TotalSeconds:0.0} s)"));
+            string? stopReason = null;
+            foreach (var clients in settings.Clients)
+            {
+                if (stopReason is not null)
+                {
+                    results.Add(new ServerDesignResult(design, clients, ServerResultStatus.Skipped, stopReason, []));
+                    continue;
+                }
+
+                var expected = ExpectedSeconds(design, clients);
+                if (expected > settings.MaxRun.TotalSeconds)
+                {
+                    var why = string.Create(CultureInfo.InvariantCulture, $"not run: {Model(design, clients)} = {expected:0} s is beyond the {settings.MaxRun.TotalSeconds:0} s run limit (--max-run-seconds)");
+                    await output.WriteLineAsync($"  [{design}, {clients} clients] {why}");
+                    results.Add(new ServerDesignResult(design, clients, ServerResultStatus.Skipped, why, []));
+                    continue;
+                }
+
+                var result = await RunCountAsync(server, design, clients, expected, cancellationToken);
+                results.Add(result);
+                if (result.Status == ServerResultStatus.Failed)
+                {
+                    stopReason = server.HasExited ? $"not run: the server died at {clients} clients" : $"not run: failed at {clients} clients";
+                }
+            }
+        }
+
+        return results;
+    }
+
+    private async Task<ServerDesignResult> RunCountAsync(ServerProcess server, string design, int clients, double expected, CancellationToken cancellationToken)
+    {
+        var runs = new List<ServerRunRecord>();
+        var deadline = TimeSpan.FromSeconds(Math.Max(30, (expected * 1.5) + 10));
+        var endpoint = new IPEndPoint(IPAddress.Loopback, server.Port);
+        for (var run = 1; run <= settings.Repeat; run++)
+        {
+            server.ClearOutput();
+            var before = server.Stats();
+            using var sampling = new CancellationTokenSource();
+            var sampler = SamplePeakAsync(server, sampling.Token);
+            var load = await LoadGenerator.RunAsync(endpoint, clients, $"{design}-n{clients}-r{run}", deadline, cancellationToken);
+            await sampling.CancelAsync();
+            var peak = await sampler;
+            var after = server.Stats();
+            var seconds = load.Seconds ?? load.WallSeconds;
+            var cpu = Math.Max(0, after.CpuSeconds - before.CpuSeconds);
+            var cores = Environment.ProcessorCount;
+            var record = new ServerRunRecord(
+                run,
+                load,
+                Math.Round(cpu, 2),
+                peak.RssBytes,
+                peak.Threads,
+                peak.Processes,
+                Math.Round(load.Replied * settings.TaskDuration.TotalSeconds / (seconds * cores), 3),
+                Math.Round(cpu / (seconds * cores), 3),
+                string.IsNullOrEmpty(server.LastOutput) ? null : server.LastOutput.TrimStart(':', ' '));
+            runs.Add(record);
+            await output.WriteLineAsync(Describe(design, clients, run, record));
+            if (!load.Succeeded || server.HasExited)
+            {
+                var reason = load.Succeeded ? "" : string.Create(CultureInfo.InvariantCulture, $"{load.Replied}/{clients} replied; {load.FailureSummary}");
+                if (server.HasExited)
+                {
+                    reason = (reason.Length > 0 ? reason + "; " : "") + server.ExitDescription;
+                }
+                else if (record.ServerOutput is { } said)
+                {
+                    reason += "; the server said: " + said;
+                }
+
+                return new ServerDesignResult(design, clients, ServerResultStatus.Failed, reason, runs);
+            }
+
+            // let the closed connections drain before the next wave
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+        }
+
+        return new ServerDesignResult(design, clients, ServerResultStatus.Ok, null, runs);
+    }
+
+    private static async Task<ProcessTreeStats> SamplePeakAsync(ServerProcess server, CancellationToken cancellationToken)
+    {
+        var peak = ProcessTreeStats.Empty;
+        while (true)
+        {
+            var now = server.Stats();
+            peak = new ProcessTreeStats(now.CpuSeconds, Math.Max(peak.RssBytes, now.RssBytes), Math.Max(peak.Threads, now.Threads), Math.Max(peak.Processes, now.Processes));
+            try
+            {
+                await Task.Delay(SamplePeriod, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return peak;
+            }
+        }
+    }
+
+    private string Describe(string design, int clients, int run, ServerRunRecord r)
+    {
+        var load = r.Load;
+        var outcome = load.Succeeded
+            ? string.Create(CultureInfo.InvariantCulture, $"{load.Seconds:0.00} s (first reply {load.FirstReplySeconds:0.00} s)")
+            : string.Create(CultureInfo.InvariantCulture, $"FAILED after {load.WallSeconds:0.0} s: {load.Replied}/{clients} replied; {load.FailureSummary}");
+        return string.Create(CultureInfo.InvariantCulture,
+            $"  [{design}, {clients} clients, run {run}/{settings.Repeat}] {outcome}; server CPU {r.ServerCpuSeconds:0.00} s (util. {r.CpuUtilisation:0.00}), work eff. {r.Efficiency:0.00}, peak {r.PeakThreads} threads in {r.PeakProcesses} process(es), {r.PeakRssBytes / 1048576.0:0} MB");
+    }
+
+    /// <summary>How long the design should take by its own model (serial: one client after another).</summary>
+    private double ExpectedSeconds(string design, int clients)
+    {
+        var t = settings.TaskDuration.TotalSeconds;
+        var cpuBound = settings.Work == Dist.GrainInterfaces.Servers.ServerWorkKind.Cpu ? clients * t / Environment.ProcessorCount : 0;
+        var model = design switch
+        {
+            "serial" => clients * t,
+            "process" => Math.Ceiling(clients / (double)settings.Workers) * t,
+            _ => t,
+        };
+        return Math.Max(model, cpuBound);
+    }
+
+    private string Model(string design, int clients) => design switch
+    {
+        "serial" => string.Create(CultureInfo.InvariantCulture, $"N × T = {clients} × {settings.TaskDuration.TotalSeconds:0.###} s"),
+        "process" => string.Create(CultureInfo.InvariantCulture, $"⌈N / workers⌉ × T = ⌈{clients} / {settings.Workers}⌉ × {settings.TaskDuration.TotalSeconds:0.###} s"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"N × T / cores = {clients} × {settings.TaskDuration.TotalSeconds:0.###} s / {Environment.ProcessorCount}"),
+    };
+
+    private ProcessStartInfo StartInfo(string design)
+    {
+        var taskMs = ((long)settings.TaskDuration.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+        var work = settings.Work.ToString().ToLowerInvariant();
+        if (design.StartsWith("py-", StringComparison.Ordinal))
+        {
+            var script = PythonScript.Find(settings.PythonDirectory, "py_server.py")
+                ?? throw new CommandFailedException("bench/servers/py_server.py not found (give --python-dir)");
+            var info = new ProcessStartInfo(settings.Python)
+            {
+                UseShellExecute = false,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            foreach (var argument in new[] { "-u", script, "--design", design[3..], "--port", "0", "--task-ms", taskMs, "--work", work })
+            {
+                info.ArgumentList.Add(argument);
+            }
+
+            return info;
+        }
+
+        return SelfCommand.Create(
+        [
+            "server", "run", "--design", design, "--port", "0", "--task-ms", taskMs, "--work", work,
+            "--workers", settings.Workers.ToString(CultureInfo.InvariantCulture),
+            "--silos", settings.Silos.ToString(CultureInfo.InvariantCulture),
+            "--max-line", LineFramer.DefaultMaxLineBytes.ToString(CultureInfo.InvariantCulture),
+        ]);
+    }
+}

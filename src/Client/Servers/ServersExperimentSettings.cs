@@ -1,0 +1,33 @@
+using Dist.GrainInterfaces.Servers;
+
+namespace OrleansDist.Client.Servers;
+
+/// <summary>What <c>experiment servers</c> runs.</summary>
+internal sealed record ServersExperimentSettings
+{
+    public static readonly string[] AllDesigns = ["serial", "process", "thread", "async", "actor", "py-thread", "py-process"];
+
+    public required IReadOnlyList<string> Designs { get; init; }
+
+    public required IReadOnlyList<int> Clients { get; init; }
+
+    public TimeSpan TaskDuration { get; init; } = TimeSpan.FromSeconds(3);
+
+    public ServerWorkKind Work { get; init; } = ServerWorkKind.Io;
+
+    public int Repeat { get; init; } = 3;
+
+    public int Workers { get; init; } = ServerRunSettings.DefaultWorkers;
+
+    public int Silos { get; init; } = ServerRunSettings.DefaultSilos;
+
+    /// <summary>A run the design's own model says takes longer (serial: N × T) is skipped and the table says so.</summary>
+    public TimeSpan MaxRun { get; init; } = TimeSpan.FromMinutes(10);
+
+    public string OutputDirectory { get; init; } = "results/servers";
+
+    /// <summary>Where py_server.py is; null: looked for from the program's and the current folder upwards.</summary>
+    public string? PythonDirectory { get; init; }
+
+    public string Python { get; init; } = "python3";
+}
