@@ -159,7 +159,7 @@ internal static class ServerCommands
             DefaultValueFactory = _ => 600,
             HelpName = "seconds",
         };
-        maxRun.Validators.Add(r => CommonOptions.SecondsBetween(r, "--max-run-seconds", 1, 86400));
+        maxRun.Validators.Add(r => CommonOptions.SecondsBetween(r, "--max-run-seconds", 0.1, 86400));
         var output = new Option<string>("--out") { Description = "Directory for results.json and time-vs-clients.svg", DefaultValueFactory = _ => "results/servers", HelpName = "dir" };
         var pythonDir = new Option<string>("--python-dir") { Description = "Folder of py_server.py (default: bench/servers, found upwards from the program and the current folder)", HelpName = "dir" };
         var command = new Command("servers", "Runs each server design as its own process and times N clients connecting at once, each sending one task; "

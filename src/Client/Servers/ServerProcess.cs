@@ -32,8 +32,27 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    private string? _killedBecause;
+
     /// <summary>Why the process is gone, with its last output; empty while it runs.</summary>
-    public string ExitDescription => _process.HasExited ? $"server process exited (code {_process.ExitCode}){LastOutput}" : "";
+    public string ExitDescription => !_process.HasExited ? ""
+        : _killedBecause ?? $"server process exited (code {_process.ExitCode}){LastOutput}";
+
+    /// <summary>Kills the server and all its processes at once (SIGKILL), remembering why.</summary>
+    public async Task KillAsync(string because)
+    {
+        _killedBecause = because;
+        try
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // gone already
+        }
+
+        await _process.WaitForExitAsync();
+    }
 
     public string LastOutput
     {

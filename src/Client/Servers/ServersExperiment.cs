@@ -44,6 +44,7 @@ internal sealed class ServersExperiment(ServersExperimentSettings settings, Text
         await using (server)
         {
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"\n== {design}: {server.ReadyLine} (pid {server.Pid}, ready after {starting.Elapsed.TotalSeconds:0.0} s)"));
+            await WarmUpAsync(server, design, cancellationToken);
             string? stopReason = null;
             foreach (var clients in settings.Clients)
             {
@@ -99,7 +100,7 @@ internal sealed class ServersExperiment(ServersExperimentSettings settings, Text
                 peak.RssBytes,
                 peak.Threads,
                 peak.Processes,
-                Math.Round(load.Replied * settings.TaskDuration.TotalSeconds / (seconds * cores), 3),
+                settings.Work == Dist.GrainInterfaces.Servers.ServerWorkKind.Cpu ? Math.Round(load.Replied * settings.TaskDuration.TotalSeconds / (seconds * cores), 3) : null,
                 Math.Round(cpu / (seconds * cores), 3),
                 string.IsNullOrEmpty(server.LastOutput) ? null : server.LastOutput.TrimStart(':', ' '));
             runs.Add(record);
@@ -126,13 +127,34 @@ internal sealed class ServersExperiment(ServersExperimentSettings settings, Text
         return new ServerDesignResult(design, clients, ServerResultStatus.Ok, null, runs);
     }
 
-    private static async Task<ProcessTreeStats> SamplePeakAsync(ServerProcess server, CancellationToken cancellationToken)
+    /// <summary>
+    /// One untimed wave first, so that no run pays for start-up (JIT in every worker process, the first grain activations):
+    /// as many clients as the process design has workers, 10 otherwise.
+    /// </summary>
+    private async Task WarmUpAsync(ServerProcess server, string design, CancellationToken cancellationToken)
+    {
+        var clients = design == "process" ? settings.Workers : 10;
+        var deadline = TimeSpan.FromSeconds(Math.Max(30, (ExpectedSeconds(design, clients) * 1.5) + 10));
+        var warm = await LoadGenerator.RunAsync(new IPEndPoint(IPAddress.Loopback, server.Port), clients, $"{design}-warm-up", deadline, cancellationToken);
+        await output.WriteLineAsync(warm.Succeeded
+            ? string.Create(CultureInfo.InvariantCulture, $"  warm-up: {clients} clients served in {warm.Seconds:0.00} s (not counted)")
+            : $"  warm-up: {warm.Replied}/{clients} replied; {warm.FailureSummary} (not counted)");
+        await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+    }
+
+    private async Task<ProcessTreeStats> SamplePeakAsync(ServerProcess server, CancellationToken cancellationToken)
     {
         var peak = ProcessTreeStats.Empty;
         while (true)
         {
             var now = server.Stats();
             peak = new ProcessTreeStats(now.CpuSeconds, Math.Max(peak.RssBytes, now.RssBytes), Math.Max(peak.Threads, now.Threads), Math.Max(peak.Processes, now.Processes));
+            if (now.RssBytes > settings.MaxServerMemoryBytes && !server.HasExited)
+            {
+                await server.KillAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"killed by the experiment: the server's processes held {now.RssBytes / 1048576.0:0} MB (RSS summed over {now.Processes} processes), over the {settings.MaxServerMemoryBytes / 1048576.0:0} MB limit"));
+            }
+
             try
             {
                 await Task.Delay(SamplePeriod, cancellationToken);
@@ -151,7 +173,7 @@ internal sealed class ServersExperiment(ServersExperimentSettings settings, Text
             ? string.Create(CultureInfo.InvariantCulture, $"{load.Seconds:0.00} s (first reply {load.FirstReplySeconds:0.00} s)")
             : string.Create(CultureInfo.InvariantCulture, $"FAILED after {load.WallSeconds:0.0} s: {load.Replied}/{clients} replied; {load.FailureSummary}");
         return string.Create(CultureInfo.InvariantCulture,
-            $"  [{design}, {clients} clients, run {run}/{settings.Repeat}] {outcome}; server CPU {r.ServerCpuSeconds:0.00} s (util. {r.CpuUtilisation:0.00}), work eff. {r.Efficiency:0.00}, peak {r.PeakThreads} threads in {r.PeakProcesses} process(es), {r.PeakRssBytes / 1048576.0:0} MB");
+            $"  [{design}, {clients} clients, run {run}/{settings.Repeat}] {outcome}; server CPU {r.ServerCpuSeconds:0.00} s (util. {r.CpuUtilisation:0.00}), {(r.Efficiency is { } e ? $"work eff. {e:0.00}, " : "")}peak {r.PeakThreads} threads in {r.PeakProcesses} process(es), {r.PeakRssBytes / 1048576.0:0} MB");
     }
 
     /// <summary>How long the design should take by its own model (serial: one client after another).</summary>

@@ -52,12 +52,12 @@ internal sealed class ServersExperimentReport(IReadOnlyList<ServerDesignResult> 
             var last = r.Runs.LastOrDefault();
             var runs = string.Join(", ", r.Runs.Select(x => x.Load.Seconds is { } s ? s.ToString("0.00", CultureInfo.InvariantCulture) : "fail"));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $" {r.Design,-10} | {r.Clients,7} | {Show(r.MedianSeconds, "0.00"),8} | {Show(r.MedianSeconds / t, "0.00"),6} | {runs,-21} | {Show(Median(r, x => x.Efficiency), "0.00"),9} | {Show(Median(r, x => x.CpuUtilisation), "0.00"),9} | {Show(Median(r, x => x.ServerCpuSeconds), "0.0"),12} | {last?.PeakThreads.ToString(CultureInfo.InvariantCulture) ?? "",7} | {last?.PeakProcesses.ToString(CultureInfo.InvariantCulture) ?? "",5} | {(last is null ? "" : (last.PeakRssBytes / 1048576.0).ToString("0", CultureInfo.InvariantCulture)),6} | {r.Reason}"));
+                $" {r.Design,-10} | {r.Clients,7} | {Show(r.MedianSeconds, "0.00"),8} | {Show(r.MedianSeconds / t, "0.00"),6} | {runs,-21} | {Show(MedianOf(r, x => x.Efficiency), "0.00"),9} | {Show(Median(r, x => x.CpuUtilisation), "0.00"),9} | {Show(Median(r, x => x.ServerCpuSeconds), "0.0"),12} | {last?.PeakThreads.ToString(CultureInfo.InvariantCulture) ?? "",7} | {last?.PeakProcesses.ToString(CultureInfo.InvariantCulture) ?? "",5} | {(last is null ? "" : (last.PeakRssBytes / 1048576.0).ToString("0", CultureInfo.InvariantCulture)),6} | {r.Reason}"));
         }
 
         output.WriteLine();
-        output.WriteLine("work eff. = replied × T / (seconds × cores): CPU work claimed per second over what the cores allow (meaningful for --work cpu; must be <= 1).");
-        output.WriteLine("CPU util. = the server process tree's measured CPU time / (seconds × cores). threads, procs, RSS: the server tree's peak during the last run.");
+        output.WriteLine("work eff. (--work cpu only) = replied × T / (seconds × cores): the CPU work the replies claim per second over what the cores allow; a design cannot exceed 1.");
+        output.WriteLine("CPU util. = the server process tree's measured CPU time / (seconds × cores). threads, procs, RSS: the server tree's peak during the last run (RSS summed over its processes).");
     }
 
     /// <returns>The files written.</returns>
@@ -90,7 +90,7 @@ internal sealed class ServersExperimentReport(IReadOnlyList<ServerDesignResult> 
             r.Reason,
             MedianSeconds = Round(r.MedianSeconds),
             MedianOverTask = Round(r.MedianSeconds / settings.TaskDuration.TotalSeconds),
-            Efficiency = Round(Median(r, x => x.Efficiency)),
+            Efficiency = Round(MedianOf(r, x => x.Efficiency)),
             CpuUtilisation = Round(Median(r, x => x.CpuUtilisation)),
             Runs = r.Runs.Select(x => new
             {
@@ -142,6 +142,9 @@ internal sealed class ServersExperimentReport(IReadOnlyList<ServerDesignResult> 
 
     private static double? Median(ServerDesignResult r, Func<ServerRunRecord, double> value) =>
         r.Runs.Count == 0 ? null : ServerDesignResult.Median(r.Runs.Select(value));
+
+    private static double? MedianOf(ServerDesignResult r, Func<ServerRunRecord, double?> value) =>
+        r.Runs.Select(value).OfType<double>().ToList() is { Count: > 0 } values ? ServerDesignResult.Median(values) : null;
 
     private static double? Round(double? value) => value is { } v ? Math.Round(v, 3) : null;
 

@@ -24,6 +24,12 @@ internal sealed record ServersExperimentSettings
     /// <summary>A run the design's own model says takes longer (serial: N × T) is skipped and the table says so.</summary>
     public TimeSpan MaxRun { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// The server's process tree (RSS summed over its processes) may not grow beyond this: the machine is shared, and a
+    /// design that forks or threads per connection must fail here, reported, rather than take the machine down.
+    /// </summary>
+    public long MaxServerMemoryBytes { get; init; } = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2;
+
     public string OutputDirectory { get; init; } = "results/servers";
 
     /// <summary>Where py_server.py is; null: looked for from the program's and the current folder upwards.</summary>
