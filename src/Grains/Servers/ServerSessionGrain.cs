@@ -20,6 +20,7 @@ public sealed class ServerSessionGrain(TimeProvider time, ILocalSiloDetails silo
         activity?.SetTag("orleansdist.task_ms", task.DurationMs);
         activity?.SetTag("orleansdist.work", task.Work.ToString().ToLowerInvariant());
         activity?.SetTag("orleansdist.task_index", _tasks++);
+        activity?.SetTag("orleansdist.task", task.Text.Length <= 64 ? task.Text : task.Text[..64]);
         await TaskWork.RunAsync(task.Work, TimeSpan.FromMilliseconds(task.DurationMs), time, CancellationToken.None);
         return TaskProtocol.Reply(task.Text);
     }
