@@ -37,6 +37,7 @@ internal sealed class ActorServer : IRunningServer
             Work = settings.Work,
             MaxLineBytes = settings.MaxLineBytes,
             Backlog = settings.Backlog,
+            Listeners = settings.Listeners,
         };
         var cluster = await EmbeddedCluster.StartAsync(
             settings.Silos,

@@ -9,27 +9,33 @@ namespace OrleansDist.Client.Servers;
 /// </summary>
 internal sealed class AsyncServer : IRunningServer
 {
-    private readonly AsyncAcceptLoop _loop;
+    private readonly List<AsyncAcceptLoop> _loops;
 
     public AsyncServer(ServerRunSettings settings, TimeProvider time)
     {
-        var listener = ServerSocket.Listen(new IPEndPoint(settings.Address, settings.Port), settings.Backlog);
-        Port = ((IPEndPoint)listener.LocalEndPoint!).Port;
-        _loop = new AsyncAcceptLoop(
+        var listeners = ServerSocket.ListenShared(new IPEndPoint(settings.Address, settings.Port), settings.Listeners, settings.Backlog);
+        Port = ((IPEndPoint)listeners[0].LocalEndPoint!).Port;
+        _loops = [.. listeners.Select(listener => new AsyncAcceptLoop(
             listener,
             (socket, ct) => AsyncLineSession.ServeAsync(socket, settings.MaxLineBytes, async (text, token) =>
             {
                 await TaskWork.RunAsync(settings.Work, settings.TaskDuration, time, token);
                 return TaskProtocol.Reply(text);
             }, ct),
-            ex => Console.Error.WriteLine($"accept failed: {ex.Message}"));
+            ex => Console.Error.WriteLine($"accept failed: {ex.Message}")))];
     }
 
     public ServerDesign Design => ServerDesign.Async;
 
     public int Port { get; }
 
-    public string Details => "";
+    public string Details => $"listeners={_loops.Count}";
 
-    public ValueTask DisposeAsync() => _loop.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var loop in _loops)
+        {
+            await loop.DisposeAsync();
+        }
+    }
 }

@@ -10,14 +10,18 @@ namespace OrleansDist.Client.Servers;
 /// The experiment's clients: N connections opened at once with async sockets (one process, no thread per client, so the
 /// generator is not what limits the servers), each sends one task and waits for its reply, then says <c>exit</c>. The
 /// figure is the time from the start until the last correct reply. Every client that gets no correct reply is counted
-/// with the reason (refused, reset, closed, an error line, a wrong reply, the deadline).
+/// with the reason (refused, reset, closed, an error line, a wrong reply, the deadline). With
+/// <c>holdUntilAllReplied</c> a client says <c>exit</c> only once every client has its reply, so that the goodbyes (and
+/// the actor design's deactivations) do not compete with the replies being timed; a server that serves one connection
+/// at a time per worker (serial, process) needs the exit at once to move on.
 /// </summary>
 internal static class LoadGenerator
 {
     private const int MaxReplyBytes = 64 * 1024;
 
-    public static async Task<LoadRunResult> RunAsync(IPEndPoint server, int clients, string runTag, TimeSpan deadline, CancellationToken cancellationToken)
+    public static async Task<LoadRunResult> RunAsync(IPEndPoint server, int clients, string runTag, TimeSpan deadline, bool holdUntilAllReplied, CancellationToken cancellationToken)
     {
+        var settled = new Countdown(clients, holdUntilAllReplied);
         using var deadlineSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadlineSource.CancelAfter(deadline);
         var token = deadlineSource.Token;
@@ -28,7 +32,7 @@ internal static class LoadGenerator
         for (var i = 0; i < clients; i++)
         {
             var index = i;
-            tasks[i] = RunClientAsync(server, $"task {runTag} client {index:D5}", clock, token).ContinueWith(t =>
+            tasks[i] = RunClientAsync(server, $"task {runTag} client {index:D5}", clock, settled, token).ContinueWith(t =>
             {
                 if (t.IsCompletedSuccessfully)
                 {
@@ -58,9 +62,10 @@ internal static class LoadGenerator
     }
 
     /// <returns>Seconds from the run's start until this client's correct reply.</returns>
-    private static async Task<double> RunClientAsync(IPEndPoint server, string text, Stopwatch clock, CancellationToken cancellationToken)
+    private static async Task<double> RunClientAsync(IPEndPoint server, string text, Stopwatch clock, Countdown settled, CancellationToken cancellationToken)
     {
         var phase = "connect";
+        var counted = false;
         try
         {
             using var socket = new Socket(server.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
@@ -70,6 +75,8 @@ internal static class LoadGenerator
             var reader = new ReplyReader(socket);
             var reply = await reader.ReadLineAsync(cancellationToken);
             var seconds = clock.Elapsed.TotalSeconds;
+            counted = true;
+            settled.Signal();
             var expected = TaskProtocol.Reply(text);
             if (reply != expected)
             {
@@ -80,6 +87,7 @@ internal static class LoadGenerator
 
             // the reply is what was timed; exit is polite and lets a serial server move on at once
             phase = "goodbye";
+            await settled.WaitAsync(cancellationToken);
             await socket.SendAsync(Encoding.UTF8.GetBytes(TaskProtocol.ExitCommand + "\n"), SocketFlags.None, cancellationToken);
             var goodbye = await reader.ReadLineAsync(cancellationToken);
             if (goodbye != TaskProtocol.Goodbye)
@@ -93,6 +101,13 @@ internal static class LoadGenerator
         {
             // a cancelled task would lose the phase: carry it in a fault
             throw new StoppedException(phase);
+        }
+        finally
+        {
+            if (!counted)
+            {
+                settled.Signal();
+            }
         }
     }
 
@@ -112,6 +127,23 @@ internal static class LoadGenerator
     };
 
     private static string Shorten(string line) => line.Length <= 80 ? line : line[..80] + "…";
+
+    /// <summary>Counts the clients that got a reply or failed before one; lets the held clients go when all have.</summary>
+    private sealed class Countdown(int clients, bool hold)
+    {
+        private readonly TaskCompletionSource _all = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _left = clients;
+
+        public void Signal()
+        {
+            if (Interlocked.Decrement(ref _left) == 0)
+            {
+                _all.TrySetResult();
+            }
+        }
+
+        public Task WaitAsync(CancellationToken cancellationToken) => hold ? _all.Task.WaitAsync(cancellationToken) : Task.CompletedTask;
+    }
 
     private sealed class WrongReplyException(string message) : Exception(message);
 

@@ -40,12 +40,13 @@ internal static class ServerCommands
         var (taskMs, work, maxLine) = TaskOptions();
         var workers = WorkersOption();
         var silos = SilosOption();
+        var listeners = ListenersOption();
         var backlog = new Option<int>("--backlog") { Description = "Listen backlog asked for (Linux caps it at net.core.somaxconn)", DefaultValueFactory = _ => ServerSocket.DefaultBacklog, HelpName = "n" };
         backlog.Validators.Add(r => DownloadOptions.Range(r, "--backlog", 1, 1_000_000));
         var run = new Command("run", "Runs a task server: each line a client sends is a task worked on for --task-ms and answered with its text reversed; "
             + "'exit' is answered 'Goodbye!'. Prints 'SERVER READY design=D port=P' once it accepts connections; runs until Ctrl+C or SIGTERM")
         {
-            design, host, port, taskMs, work, maxLine, workers, silos, backlog,
+            design, host, port, taskMs, work, maxLine, workers, silos, listeners, backlog,
         };
         run.SetAction((parse, ct) => Program.Run(async () =>
         {
@@ -59,6 +60,7 @@ internal static class ServerCommands
                 MaxLineBytes = parse.GetValue(maxLine),
                 Workers = parse.GetValue(workers),
                 Silos = parse.GetValue(silos),
+                Listeners = parse.GetValue(listeners),
                 Backlog = parse.GetValue(backlog),
             };
             await RunServerAsync(settings, ct);
@@ -153,6 +155,7 @@ internal static class ServerCommands
         repeat.Validators.Add(r => DownloadOptions.Range(r, "--repeat", 1, 100));
         var workers = WorkersOption();
         var silos = SilosOption();
+        var listeners = ListenersOption();
         var maxRun = new Option<double>("--max-run-seconds")
         {
             Description = "Skip (and say so) a run whose design's own model needs longer: serial N × T, process ⌈N / workers⌉ × T, cpu work N × T / cores; a run that exceeds 1.5 × the model + 10 s fails on its deadline",
@@ -165,7 +168,7 @@ internal static class ServerCommands
         var command = new Command("servers", "Runs each server design as its own process and times N clients connecting at once, each sending one task; "
             + "prints the median time until the last reply per design and client count, and why a design failed")
         {
-            designs, clients, taskMs, work, repeat, workers, silos, maxRun, output, pythonDir,
+            designs, clients, taskMs, work, repeat, workers, silos, listeners, maxRun, output, pythonDir,
         };
         command.SetAction((parse, ct) => Program.Run(async () =>
         {
@@ -179,6 +182,7 @@ internal static class ServerCommands
                 Repeat = parse.GetValue(repeat),
                 Workers = parse.GetValue(workers),
                 Silos = parse.GetValue(silos),
+                Listeners = parse.GetValue(listeners),
                 MaxRun = TimeSpan.FromSeconds(parse.GetValue(maxRun)),
                 OutputDirectory = parse.GetValue(output) ?? "results/servers",
                 PythonDirectory = parse.GetValue(pythonDir),
@@ -244,6 +248,19 @@ internal static class ServerCommands
         };
         silos.Validators.Add(r => DownloadOptions.Range(r, "--silos", 1, 8));
         return silos;
+    }
+
+    private static Option<int> ListenersOption()
+    {
+        var listeners = new Option<int>("--listeners")
+        {
+            Description = $"Listening sockets on the port (SO_REUSEPORT) for the thread and async designs and per silo of the actor design (default {ServerRunSettings.DefaultListeners}): "
+                + "each has its own accept queue, which Linux caps at net.core.somaxconn (4096 here); serial and process share one socket",
+            DefaultValueFactory = _ => ServerRunSettings.DefaultListeners,
+            HelpName = "n",
+        };
+        listeners.Validators.Add(r => DownloadOptions.Range(r, "--listeners", 1, 64));
+        return listeners;
     }
 
     private static ServerWorkKind ParseWork(string? text) => text == "cpu" ? ServerWorkKind.Cpu : ServerWorkKind.Io;

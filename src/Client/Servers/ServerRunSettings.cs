@@ -25,6 +25,11 @@ internal sealed record ServerRunSettings
 
     public int Backlog { get; init; } = ServerSocket.DefaultBacklog;
 
+    public const int DefaultListeners = 4;
+
+    /// <summary>Listening sockets on the port (SO_REUSEPORT) of the thread and async designs, and of each silo of the actor design.</summary>
+    public int Listeners { get; init; } = DefaultListeners;
+
     /// <summary>Worker processes of the process design.</summary>
     public int Workers { get; init; } = DefaultWorkers;
 

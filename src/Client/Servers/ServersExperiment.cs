@@ -86,7 +86,8 @@ internal sealed class ServersExperiment(ServersExperimentSettings settings, Text
             var before = server.Stats();
             using var sampling = new CancellationTokenSource();
             var sampler = SamplePeakAsync(server, sampling.Token);
-            var load = await LoadGenerator.RunAsync(endpoint, clients, $"{design}-n{clients}-r{run}", deadline, cancellationToken);
+            var loadAverage = LoadAverage();
+            var load = await LoadGenerator.RunAsync(endpoint, clients, $"{design}-n{clients}-r{run}", deadline, HoldsConnections(design), cancellationToken);
             await sampling.CancelAsync();
             var peak = await sampler;
             var after = server.Stats();
@@ -102,7 +103,8 @@ internal sealed class ServersExperiment(ServersExperimentSettings settings, Text
                 peak.Processes,
                 settings.Work == Dist.GrainInterfaces.Servers.ServerWorkKind.Cpu ? Math.Round(load.Replied * settings.TaskDuration.TotalSeconds / (seconds * cores), 3) : null,
                 Math.Round(cpu / (seconds * cores), 3),
-                string.IsNullOrEmpty(server.LastOutput) ? null : server.LastOutput.TrimStart(':', ' '));
+                string.IsNullOrEmpty(server.LastOutput) ? null : server.LastOutput.TrimStart(':', ' '),
+                loadAverage);
             runs.Add(record);
             await output.WriteLineAsync(Describe(design, clients, run, record));
             if (!load.Succeeded || server.HasExited)
@@ -135,7 +137,7 @@ internal sealed class ServersExperiment(ServersExperimentSettings settings, Text
     {
         var clients = design == "process" ? settings.Workers : 10;
         var deadline = TimeSpan.FromSeconds(Math.Max(30, (ExpectedSeconds(design, clients) * 1.5) + 10));
-        var warm = await LoadGenerator.RunAsync(new IPEndPoint(IPAddress.Loopback, server.Port), clients, $"{design}-warm-up", deadline, cancellationToken);
+        var warm = await LoadGenerator.RunAsync(new IPEndPoint(IPAddress.Loopback, server.Port), clients, $"{design}-warm-up", deadline, HoldsConnections(design), cancellationToken);
         await output.WriteLineAsync(warm.Succeeded
             ? string.Create(CultureInfo.InvariantCulture, $"  warm-up: {clients} clients served in {warm.Seconds:0.00} s (not counted)")
             : $"  warm-up: {warm.Replied}/{clients} replied; {warm.FailureSummary} (not counted)");
@@ -173,7 +175,23 @@ internal sealed class ServersExperiment(ServersExperimentSettings settings, Text
             ? string.Create(CultureInfo.InvariantCulture, $"{load.Seconds:0.00} s (first reply {load.FirstReplySeconds:0.00} s)")
             : string.Create(CultureInfo.InvariantCulture, $"FAILED after {load.WallSeconds:0.0} s: {load.Replied}/{clients} replied; {load.FailureSummary}");
         return string.Create(CultureInfo.InvariantCulture,
-            $"  [{design}, {clients} clients, run {run}/{settings.Repeat}] {outcome}; server CPU {r.ServerCpuSeconds:0.00} s (util. {r.CpuUtilisation:0.00}), {(r.Efficiency is { } e ? $"work eff. {e:0.00}, " : "")}peak {r.PeakThreads} threads in {r.PeakProcesses} process(es), {r.PeakRssBytes / 1048576.0:0} MB");
+            $"  [{design}, {clients} clients, run {run}/{settings.Repeat}] {outcome}; server CPU {r.ServerCpuSeconds:0.00} s (util. {r.CpuUtilisation:0.00}), {(r.Efficiency is { } e ? $"work eff. {e:0.00}, " : "")}peak {r.PeakThreads} threads in {r.PeakProcesses} process(es), {r.PeakRssBytes / 1048576.0:0} MB; load avg. {r.LoadAverage:0.0}");
+    }
+
+    /// <summary>Clients hold their connection until all have replies, except where a worker serves one connection at a time.</summary>
+    private static bool HoldsConnections(string design) => design is not ("serial" or "process");
+
+    /// <summary>The machine's 1-minute load average (/proc/loadavg): on a shared machine, how many others wanted the cores.</summary>
+    public static double? LoadAverage()
+    {
+        try
+        {
+            return double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return null;
+        }
     }
 
     /// <summary>How long the design should take by its own model (serial: one client after another).</summary>
@@ -224,6 +242,7 @@ internal sealed class ServersExperiment(ServersExperimentSettings settings, Text
             "server", "run", "--design", design, "--port", "0", "--task-ms", taskMs, "--work", work,
             "--workers", settings.Workers.ToString(CultureInfo.InvariantCulture),
             "--silos", settings.Silos.ToString(CultureInfo.InvariantCulture),
+            "--listeners", settings.Listeners.ToString(CultureInfo.InvariantCulture),
             "--max-line", LineFramer.DefaultMaxLineBytes.ToString(CultureInfo.InvariantCulture),
         ]);
     }

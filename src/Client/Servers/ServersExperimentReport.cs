@@ -57,6 +57,7 @@ internal sealed class ServersExperimentReport(IReadOnlyList<ServerDesignResult> 
 
         output.WriteLine();
         output.WriteLine("work eff. (--work cpu only) = replied × T / (seconds × cores): the CPU work the replies claim per second over what the cores allow; a design cannot exceed 1.");
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"load avg. = the machine's 1-minute load average as each run started (runs {results.SelectMany(r => r.Runs).Select(x => x.LoadAverage).OfType<double>().DefaultIfEmpty().Min():0.0} to {results.SelectMany(r => r.Runs).Select(x => x.LoadAverage).OfType<double>().DefaultIfEmpty().Max():0.0}); above the core count, other processes took CPU from the runs."));
         output.WriteLine("CPU util. = the server process tree's measured CPU time / (seconds × cores). threads, procs, RSS: the server tree's peak during the last run (RSS summed over its processes).");
     }
 
@@ -81,6 +82,7 @@ internal sealed class ServersExperimentReport(IReadOnlyList<ServerDesignResult> 
         Cores = Environment.ProcessorCount,
         ProcessWorkers = settings.Workers,
         ActorSilos = settings.Silos,
+        settings.Listeners,
         MaxRunSeconds = settings.MaxRun.TotalSeconds,
         Designs = results.Select(r => new
         {
@@ -110,6 +112,7 @@ internal sealed class ServersExperimentReport(IReadOnlyList<ServerDesignResult> 
                 PeakProcesses = x.PeakProcesses,
                 PeakRssMb = Math.Round(x.PeakRssBytes / 1048576.0, 1),
                 x.ServerOutput,
+                x.LoadAverage,
             }),
         }),
     };

@@ -21,6 +21,8 @@ internal sealed record ServersExperimentSettings
 
     public int Silos { get; init; } = ServerRunSettings.DefaultSilos;
 
+    public int Listeners { get; init; } = ServerRunSettings.DefaultListeners;
+
     /// <summary>A run the design's own model says takes longer (serial: N × T) is skipped and the table says so.</summary>
     public TimeSpan MaxRun { get; init; } = TimeSpan.FromMinutes(10);
 

@@ -15,30 +15,31 @@ internal sealed class ThreadPerConnectionServer : IRunningServer
     /// <summary>Each connection's thread reserves this much stack: it needs little, and 10,000 threads × the 8 MiB default is 80 GiB of address space.</summary>
     public const int StackBytes = 256 * 1024;
 
-    private readonly Socket _listener;
+    private readonly List<Socket> _listeners;
     private readonly CancellationTokenSource _stop = new();
-    private readonly Thread _acceptThread;
+    private readonly List<Thread> _acceptThreads;
     private readonly ConcurrentDictionary<Socket, byte> _open = new();
     private long _threadFailures;
 
     public ThreadPerConnectionServer(ServerRunSettings settings)
     {
-        _listener = ServerSocket.Listen(new IPEndPoint(settings.Address, settings.Port), settings.Backlog);
-        Port = ((IPEndPoint)_listener.LocalEndPoint!).Port;
-        _acceptThread = new Thread(() => AcceptLoop(settings)) { IsBackground = true, Name = "accept" };
-        _acceptThread.Start();
+        // several accept threads, each on its own listening socket: one queue overflows at 4096 waiting connections
+        _listeners = ServerSocket.ListenShared(new IPEndPoint(settings.Address, settings.Port), settings.Listeners, settings.Backlog);
+        Port = ((IPEndPoint)_listeners[0].LocalEndPoint!).Port;
+        _acceptThreads = [.. _listeners.Select(listener => new Thread(() => AcceptLoop(listener, settings)) { IsBackground = true, Name = "accept" })];
+        _acceptThreads.ForEach(t => t.Start());
     }
 
     public ServerDesign Design => ServerDesign.Thread;
 
     public int Port { get; }
 
-    public string Details => "";
+    public string Details => $"listeners={_listeners.Count}";
 
     /// <summary>Connections whose thread could not be started.</summary>
     public long ThreadFailures => Interlocked.Read(ref _threadFailures);
 
-    private void AcceptLoop(ServerRunSettings settings)
+    private void AcceptLoop(Socket listener, ServerRunSettings settings)
     {
         var token = _stop.Token;
         while (!token.IsCancellationRequested)
@@ -46,7 +47,7 @@ internal sealed class ThreadPerConnectionServer : IRunningServer
             Socket connection;
             try
             {
-                connection = _listener.Accept();
+                connection = listener.Accept();
             }
             catch (ObjectDisposedException)
             {
@@ -107,8 +108,8 @@ internal sealed class ThreadPerConnectionServer : IRunningServer
     public ValueTask DisposeAsync()
     {
         _stop.Cancel();
-        _listener.Dispose();
-        _acceptThread.Join(TimeSpan.FromSeconds(5));
+        _listeners.ForEach(l => l.Dispose());
+        _acceptThreads.ForEach(t => t.Join(TimeSpan.FromSeconds(5)));
         foreach (var socket in _open.Keys)
         {
             socket.Dispose();

@@ -15,4 +15,7 @@ public sealed record ActorFrontEndOptions
     public int MaxLineBytes { get; init; } = LineFramer.DefaultMaxLineBytes;
 
     public int Backlog { get; init; } = ServerSocket.DefaultBacklog;
+
+    /// <summary>Listening sockets per silo (<see cref="ServerSocket.ListenShared"/>).</summary>
+    public int Listeners { get; init; } = 1;
 }

@@ -15,7 +15,7 @@ public sealed class ActorServerFrontEnd(ActorFrontEndOptions options, IGrainFact
     : ILifecycleParticipant<ISiloLifecycle>
 {
     private readonly string _instance = Guid.NewGuid().ToString("N")[..8];
-    private AsyncAcceptLoop? _loop;
+    private readonly List<AsyncAcceptLoop> _loops = [];
     private long _connections;
 
     /// <summary>The port listened on (the options' port, or the one the system chose for port 0).</summary>
@@ -26,10 +26,10 @@ public sealed class ActorServerFrontEnd(ActorFrontEndOptions options, IGrainFact
 
     private Task StartAsync(CancellationToken cancellationToken)
     {
-        var listener = ServerSocket.Listen(options.Endpoint, options.Backlog, reusePort: true);
-        Port = ((IPEndPoint)listener.LocalEndPoint!).Port;
-        ServersLog.FrontEndListening(logger, silo.Name, listener.LocalEndPoint!.ToString()!);
-        _loop = new AsyncAcceptLoop(listener, ServeAsync, ex => ServersLog.AcceptFailed(logger, ex.Message));
+        var listeners = ServerSocket.ListenShared(options.Endpoint, options.Listeners, options.Backlog);
+        Port = ((IPEndPoint)listeners[0].LocalEndPoint!).Port;
+        ServersLog.FrontEndListening(logger, silo.Name, $"{listeners[0].LocalEndPoint} ({listeners.Count} listening sockets)");
+        _loops.AddRange(listeners.Select(l => new AsyncAcceptLoop(l, ServeAsync, ex => ServersLog.AcceptFailed(logger, ex.Message))));
         return Task.CompletedTask;
     }
 
@@ -68,9 +68,11 @@ public sealed class ActorServerFrontEnd(ActorFrontEndOptions options, IGrainFact
 
     private async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_loop is not null)
+        foreach (var loop in _loops)
         {
-            await _loop.DisposeAsync();
+            await loop.DisposeAsync();
         }
+
+        _loops.Clear();
     }
 }

@@ -6,8 +6,10 @@ namespace OrleansDist.Grains.Servers;
 /// <summary>
 /// One client connection of the actor design. Each task is one span (<c>server task</c>, source
 /// <see cref="ServersTelemetry.SourceName"/>) under the grain call's span. The grain is reentrant-free on purpose: a
-/// client's tasks run one after another, as on a connection of every other design.
+/// client's tasks run one after another, as on a connection of every other design. It lives on the silo whose front end
+/// holds the connection (prefer-local placement): a session has no reason to send every task across the network.
 /// </summary>
+[Orleans.Placement.PreferLocalPlacement]
 public sealed class ServerSessionGrain(TimeProvider time, ILocalSiloDetails silo) : Grain, IServerSessionGrain
 {
     private int _tasks;

@@ -42,6 +42,34 @@ public static class ServerSocket
         }
     }
 
+    /// <summary>
+    /// <paramref name="count"/> listeners on one port (SO_REUSEPORT; the kernel spreads new connections over them), each
+    /// with its own accept queue: one queue holds at most net.core.somaxconn connections (4096 here), and 10,000 clients
+    /// connecting at once overflow it; a dropped connection attempt costs its client a SYN retransmission a second later.
+    /// </summary>
+    public static List<Socket> ListenShared(IPEndPoint endpoint, int count, int backlog = DefaultBacklog)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        var sockets = new List<Socket>();
+        try
+        {
+            var first = Listen(endpoint, backlog, reusePort: true);
+            sockets.Add(first);
+            var bound = (IPEndPoint)first.LocalEndPoint!;
+            while (sockets.Count < count)
+            {
+                sockets.Add(Listen(bound, backlog, reusePort: true));
+            }
+
+            return sockets;
+        }
+        catch
+        {
+            sockets.ForEach(s => s.Dispose());
+            throw;
+        }
+    }
+
     /// <summary>Sends a whole reply line (the text and <c>\n</c>).</summary>
     public static byte[] Encode(string line) => System.Text.Encoding.UTF8.GetBytes(line + "\n");
 }
