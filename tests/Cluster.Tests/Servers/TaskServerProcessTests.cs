@@ -162,7 +162,7 @@ public sealed class TaskServerProcessTests(ITestOutputHelper output)
             {
                 var row = Row(design, 4);
                 Assert.Equal("ok", row.GetProperty("status").GetString());
-                Assert.InRange(row.GetProperty("median_seconds").GetDouble(), 0.2, 1.5);
+                Assert.InRange(row.GetProperty("median_seconds").GetDouble(), 0.19, 1.5); // a task takes T; the clocks of two processes may differ by a millisecond
                 var run = Assert.Single(row.GetProperty("runs").EnumerateArray());
                 Assert.Equal(4, run.GetProperty("replied").GetInt32());
             }
