@@ -163,12 +163,24 @@ internal static class ServerCommands
             HelpName = "seconds",
         };
         maxRun.Validators.Add(r => CommonOptions.SecondsBetween(r, "--max-run-seconds", 0.1, 86400));
+        var deadlineOption = new Option<double?>("--deadline-seconds")
+        {
+            Description = "A fixed deadline per run (default: max(30 s, 1.5 × the design's model + 10 s)); clients without a reply by then count as failed",
+            HelpName = "seconds",
+        };
+        deadlineOption.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<double?>() is { } seconds && !(seconds >= 1 && seconds <= 86400))
+            {
+                r.AddError("--deadline-seconds must be between 1 and 86400 seconds");
+            }
+        });
         var output = new Option<string>("--out") { Description = "Directory for results.json and time-vs-clients.svg", DefaultValueFactory = _ => "results/servers", HelpName = "dir" };
         var pythonDir = new Option<string>("--python-dir") { Description = "Folder of py_server.py (default: bench/servers, found upwards from the program and the current folder)", HelpName = "dir" };
         var command = new Command("servers", "Runs each server design as its own process and times N clients connecting at once, each sending one task; "
             + "prints the median time until the last reply per design and client count, and why a design failed")
         {
-            designs, clients, taskMs, work, repeat, workers, silos, listeners, maxRun, output, pythonDir,
+            designs, clients, taskMs, work, repeat, workers, silos, listeners, maxRun, deadlineOption, output, pythonDir,
         };
         command.SetAction((parse, ct) => Program.Run(async () =>
         {
@@ -184,6 +196,7 @@ internal static class ServerCommands
                 Silos = parse.GetValue(silos),
                 Listeners = parse.GetValue(listeners),
                 MaxRun = TimeSpan.FromSeconds(parse.GetValue(maxRun)),
+                Deadline = parse.GetValue(deadlineOption) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
                 OutputDirectory = parse.GetValue(output) ?? "results/servers",
                 PythonDirectory = parse.GetValue(pythonDir),
             };

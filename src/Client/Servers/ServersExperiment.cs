@@ -78,7 +78,7 @@ internal sealed class ServersExperiment(ServersExperimentSettings settings, Text
     private async Task<ServerDesignResult> RunCountAsync(ServerProcess server, string design, int clients, double expected, CancellationToken cancellationToken)
     {
         var runs = new List<ServerRunRecord>();
-        var deadline = TimeSpan.FromSeconds(Math.Max(30, (expected * 1.5) + 10));
+        var deadline = settings.Deadline ?? TimeSpan.FromSeconds(Math.Max(30, (expected * 1.5) + 10));
         var endpoint = new IPEndPoint(IPAddress.Loopback, server.Port);
         for (var run = 1; run <= settings.Repeat; run++)
         {
@@ -122,8 +122,8 @@ internal sealed class ServersExperiment(ServersExperimentSettings settings, Text
                 return new ServerDesignResult(design, clients, ServerResultStatus.Failed, reason, runs);
             }
 
-            // let the closed connections drain before the next wave
-            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            // let the closed connections drain, and the server finish what it still works on, before the next wave
+            await WaitUntilIdleAsync(server, cancellationToken);
         }
 
         return new ServerDesignResult(design, clients, ServerResultStatus.Ok, null, runs);
@@ -131,17 +131,43 @@ internal sealed class ServersExperiment(ServersExperimentSettings settings, Text
 
     /// <summary>
     /// One untimed wave first, so that no run pays for start-up (JIT in every worker process, the first grain activations):
-    /// as many clients as the process design has workers, 10 otherwise.
+    /// as many clients as the process design has workers, 10 otherwise; with CPU work as many as there are cores (a
+    /// bigger wave would burn CPU-seconds per client for nothing), and serial one client.
     /// </summary>
     private async Task WarmUpAsync(ServerProcess server, string design, CancellationToken cancellationToken)
     {
-        var clients = design == "process" ? settings.Workers : 10;
-        var deadline = TimeSpan.FromSeconds(Math.Max(30, (ExpectedSeconds(design, clients) * 1.5) + 10));
+        var clients = design == "serial" ? 1
+            : settings.Work == Dist.GrainInterfaces.Servers.ServerWorkKind.Cpu ? Environment.ProcessorCount
+            : design == "process" ? settings.Workers : 10;
+        var deadline = settings.Deadline ?? TimeSpan.FromSeconds(Math.Max(30, (ExpectedSeconds(design, clients) * 1.5) + 10));
         var warm = await LoadGenerator.RunAsync(new IPEndPoint(IPAddress.Loopback, server.Port), clients, $"{design}-warm-up", deadline, HoldsConnections(design), cancellationToken);
         await output.WriteLineAsync(warm.Succeeded
             ? string.Create(CultureInfo.InvariantCulture, $"  warm-up: {clients} clients served in {warm.Seconds:0.00} s (not counted)")
             : $"  warm-up: {warm.Replied}/{clients} replied; {warm.FailureSummary} (not counted)");
+        await WaitUntilIdleAsync(server, cancellationToken);
+    }
+
+    /// <summary>
+    /// Waits (up to a minute) until the server's processes stop using CPU: after a run whose clients gave up, the server
+    /// may still be working on their tasks, and the next run must not pay for them. At least a second, so that the closed
+    /// connections drain.
+    /// </summary>
+    private static async Task WaitUntilIdleAsync(ServerProcess server, CancellationToken cancellationToken)
+    {
         await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+        var clock = Stopwatch.StartNew();
+        var before = server.Stats().CpuSeconds;
+        while (clock.Elapsed < TimeSpan.FromMinutes(1) && !server.HasExited)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
+            var now = server.Stats().CpuSeconds;
+            if (now - before < 0.05)
+            {
+                return;
+            }
+
+            before = now;
+        }
     }
 
     private async Task<ProcessTreeStats> SamplePeakAsync(ServerProcess server, CancellationToken cancellationToken)
@@ -151,10 +177,15 @@ internal sealed class ServersExperiment(ServersExperimentSettings settings, Text
         {
             var now = server.Stats();
             peak = new ProcessTreeStats(now.CpuSeconds, Math.Max(peak.RssBytes, now.RssBytes), Math.Max(peak.Threads, now.Threads), Math.Max(peak.Processes, now.Processes));
-            if (now.RssBytes > settings.MaxServerMemoryBytes && !server.HasExited)
+            if (!server.HasExited && AvailableMemoryBytes() is { } available && available < settings.MinAvailableMemoryBytes)
             {
                 await server.KillAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"killed by the experiment: the server's processes held {now.RssBytes / 1048576.0:0} MB (RSS summed over {now.Processes} processes), over the {settings.MaxServerMemoryBytes / 1048576.0:0} MB limit"));
+                    $"killed by the experiment: the machine's available memory fell to {available / 1048576.0:0} MB (limit {settings.MinAvailableMemoryBytes / 1048576.0:0} MB) while the server ran {now.Processes} processes, {now.Threads} threads, {now.RssBytes / 1048576.0:0} MB RSS summed"));
+            }
+            else if (!server.HasExited && now.Threads > settings.MaxServerThreads)
+            {
+                await server.KillAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"killed by the experiment: the server ran {now.Threads} threads in {now.Processes} processes, over the {settings.MaxServerThreads} limit (each takes a pid; the machine's pid space is shared)"));
             }
 
             try
@@ -176,6 +207,20 @@ internal sealed class ServersExperiment(ServersExperimentSettings settings, Text
             : string.Create(CultureInfo.InvariantCulture, $"FAILED after {load.WallSeconds:0.0} s: {load.Replied}/{clients} replied; {load.FailureSummary}");
         return string.Create(CultureInfo.InvariantCulture,
             $"  [{design}, {clients} clients, run {run}/{settings.Repeat}] {outcome}; server CPU {r.ServerCpuSeconds:0.00} s (util. {r.CpuUtilisation:0.00}), {(r.Efficiency is { } e ? $"work eff. {e:0.00}, " : "")}peak {r.PeakThreads} threads in {r.PeakProcesses} process(es), {r.PeakRssBytes / 1048576.0:0} MB; load avg. {r.LoadAverage:0.0}");
+    }
+
+    /// <summary>MemAvailable of /proc/meminfo.</summary>
+    private static long? AvailableMemoryBytes()
+    {
+        try
+        {
+            var line = File.ReadLines("/proc/meminfo").FirstOrDefault(l => l.StartsWith("MemAvailable:", StringComparison.Ordinal));
+            return line is null ? null : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Clients hold their connection until all have replies, except where a worker serves one connection at a time.</summary>

@@ -27,10 +27,19 @@ internal sealed record ServersExperimentSettings
     public TimeSpan MaxRun { get; init; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
-    /// The server's process tree (RSS summed over its processes) may not grow beyond this: the machine is shared, and a
-    /// design that forks or threads per connection must fail here, reported, rather than take the machine down.
+    /// The server is killed (and the run reported failed, with why) when the machine's available memory falls below this:
+    /// the machine is shared, and a design that forks or threads per connection must fail here rather than take it down.
     /// </summary>
-    public long MaxServerMemoryBytes { get; init; } = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2;
+    public long MinAvailableMemoryBytes { get; init; } = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 5;
+
+    /// <summary>
+    /// ... or when the server's processes hold more threads than this (every thread and process takes a pid, and the
+    /// machine's pid space, 32,768 here, is shared with everyone).
+    /// </summary>
+    public int MaxServerThreads { get; init; } = 15_000;
+
+    /// <summary>A fixed deadline per run instead of max(30 s, 1.5 × the design's model + 10 s); for a machine others load too.</summary>
+    public TimeSpan? Deadline { get; init; }
 
     public string OutputDirectory { get; init; } = "results/servers";
 
