@@ -101,6 +101,9 @@ public static class Program
         root.Subcommands.Add(BuildRegisterCommand(common));
         root.Subcommands.Add(Download.DownloadCommands.BuildDownload(common));
         root.Subcommands.Add(Download.DownloadCommands.BuildExperiment(common));
+        root.Subcommands.Add(Election.ElectionCommands.Build(common));
+        root.Subcommands.Add(P2P.P2PCommands.Build(common));
+        root.Subcommands.Add(Groups.GroupCommands.Build(common));
         root.Subcommands.Add(Servers.ServerCommands.BuildServer(common));
         return root;
     }

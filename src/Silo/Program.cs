@@ -11,6 +11,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Console;
 using Orleans.Dashboard;
+using OrleansDist.Grains.P2P;
 using OrleansDist.Hosting;
 using OrleansDist.Telemetry;
 
@@ -88,6 +89,11 @@ public static partial class Program
         builder.UseOrleans(silo =>
         {
             silo.UseOrleansDist(siloOptions);
+            if (settings.Peer is { } peer)
+            {
+                silo.AddP2PPeers([peer]);
+            }
+
             // on every silo, served or not: the dashboard's data comes from grains and profilers on every silo
             silo.AddDashboard();
         });

@@ -101,6 +101,22 @@ internal sealed class SiloCommandLine
                     + "[default: silo port + 1000, skipped with a warning when taken]",
                 HelpName = "port",
             }),
+            Add("Peer", new Option<string>("--peer")
+            {
+                Description = "P2P: host this peer (its grain lives on this silo only); needs --share",
+                HelpName = "name",
+            }),
+            Add("Share", new Option<string>("--share")
+            {
+                Description = "P2P: the peer's shared folder on this machine (created if missing)",
+                HelpName = "dir",
+            }),
+            Add("UploadRate", new Option<string>("--upload-rate")
+            {
+                Description = "P2P: the peer's upload limit, e.g. 20MiB/s; 0 = unlimited",
+                HelpName = "rate",
+                DefaultValueFactory = _ => "0",
+            }),
             Add("TraceFile", new Option<string>("--trace-file")
             {
                 Description = "Append the spans of every grain call to this file as JSON lines (read them with `orleansdist trace FILE`); "

@@ -58,6 +58,9 @@ internal sealed partial record SiloSettings
     /// <summary>True when <see cref="DashboardPort"/> is the default (silo port + 1000), not asked for.</summary>
     public bool DashboardPortIsDefault { get; init; }
 
+    /// <summary>The P2P peer this silo hosts (<c>--peer NAME --share DIR [--upload-rate R]</c>); null = none.</summary>
+    public Grains.P2P.PeerShareOptions? Peer { get; init; }
+
     /// <summary>JSON-lines file for spans; null = none.</summary>
     public string? TraceFile { get; init; }
 
@@ -163,8 +166,10 @@ internal sealed partial record SiloSettings
             throw levelValue.Invalid("expected one of " + string.Join(", ", Enum.GetNames<LogLevel>()));
         }
 
+        var peer = ResolvePeer(Get("Peer"), Get("Share"), Get("UploadRate"));
         return new SiloSettings
         {
+            Peer = peer,
             ClusterId = clusterId,
             ServiceId = serviceId,
             Name = string.IsNullOrEmpty(name.Text) ? null : name.Text,
@@ -182,6 +187,41 @@ internal sealed partial record SiloSettings
             DashboardPort = dashboardPort,
             DashboardPortIsDefault = dashboardDefault,
         };
+    }
+
+    private static Grains.P2P.PeerShareOptions? ResolvePeer(Value name, Value share, Value rate)
+    {
+        if (!Grains.P2P.ByteSize.TryParseRate(rate.Text, out var bytesPerSecond))
+        {
+            throw rate.Invalid("expected a rate such as 20MiB/s, 512KiB/s or 0 (unlimited)");
+        }
+
+        if (string.IsNullOrWhiteSpace(name.Text) != string.IsNullOrWhiteSpace(share.Text))
+        {
+            throw (string.IsNullOrWhiteSpace(name.Text) ? share : name).Invalid("--peer and --share go together", quote: false);
+        }
+
+        if (string.IsNullOrWhiteSpace(name.Text))
+        {
+            return null;
+        }
+
+        if (!Grains.P2P.PeerShareOptions.IsValidName(name.Text))
+        {
+            throw name.Invalid("a peer name is 1-64 letters, digits, '.', '_' or '-'");
+        }
+
+        var directory = Path.GetFullPath(share.Text!);
+        try
+        {
+            Directory.CreateDirectory(directory);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw share.Invalid($"cannot use it as the shared folder: {ex.Message}");
+        }
+
+        return new Grains.P2P.PeerShareOptions(name.Text, directory, bytesPerSecond);
     }
 
     /// <summary>The options the silo is built from.</summary>

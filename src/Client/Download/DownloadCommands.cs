@@ -132,7 +132,13 @@ internal static class DownloadCommands
                 throw new CommandFailedException($"{failed} of {results.Count} downloads did not end with every line correct (see above)");
             }
         }));
-        return new Command("experiment", "Runs the course's experiments and writes tables, JSON, CSV and plots") { download, Servers.ServerCommands.BuildExperiment(common) };
+        return new Command("experiment", "Runs the course's experiments and writes tables, JSON, CSV and plots")
+        {
+            download,
+            P2P.P2PExperiment.Build(common),
+            Groups.GroupExperimentCommand.Build(common),
+            Servers.ServerCommands.BuildExperiment(common),
+        };
     }
 
     private static DownloadRequest Request(DownloadSettings settings, string server, int fetchers) => new()
