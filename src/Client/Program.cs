@@ -105,6 +105,7 @@ public static class Program
         root.Subcommands.Add(Election.ElectionCommands.Build(common));
         root.Subcommands.Add(P2P.P2PCommands.Build(common));
         root.Subcommands.Add(Groups.GroupCommands.Build(common));
+        root.Subcommands.Add(Servers.ServerCommands.BuildServer(common));
         return root;
     }
 

@@ -137,6 +137,7 @@ internal static class DownloadCommands
             download,
             P2P.P2PExperiment.Build(common),
             Groups.GroupExperimentCommand.Build(common),
+            Servers.ServerCommands.BuildExperiment(common),
         };
     }
 
