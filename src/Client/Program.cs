@@ -101,6 +101,7 @@ public static class Program
         root.Subcommands.Add(BuildRegisterCommand(common));
         root.Subcommands.Add(Download.DownloadCommands.BuildDownload(common));
         root.Subcommands.Add(Download.DownloadCommands.BuildExperiment(common));
+        root.Subcommands.Add(Certs.CertsCommands.Build());
         return root;
     }
 

@@ -31,6 +31,11 @@ public static class ClientBuilderExtensions
 
         client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = options.ResponseTimeout);
         client.AddActivityPropagation();
+        if (options.Tls is { } tls)
+        {
+            OrleansDistTls.ConfigureClient(client, tls);
+        }
+
         return client;
     }
 }

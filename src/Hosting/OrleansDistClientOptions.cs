@@ -17,4 +17,7 @@ public sealed record OrleansDistClientOptions
 
     /// <summary>How long a grain call may take before it fails with a TimeoutException.</summary>
     public TimeSpan ResponseTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Mutual TLS to the gateways (this client's certificate, our CA); null = plain TCP (the default).</summary>
+    public TlsCredentials? Tls { get; init; }
 }

@@ -62,6 +62,11 @@ public static class SiloBuilderExtensions
         silo.Configure<ClusterMembershipOptions>(options.FastMembership ? MembershipProfile.ApplyFast : MembershipProfile.ApplyProduction);
         silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = options.ResponseTimeout);
         silo.AddActivityPropagation();
+        if (options.Tls is { } tls)
+        {
+            OrleansDistTls.ConfigureSilo(silo, tls);
+        }
+
         silo.Services.TryAddSingleton(TimeProvider.System);
         return silo;
     }
