@@ -1,0 +1,190 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Dist.GrainInterfaces.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OrleansDist.Hosting;
+
+namespace OrleansDist.Lab.Tests;
+
+/// <summary>
+/// A grain workload for partition tests: one loop per register grain (IRegisterGrain, persisted in PostgreSQL) writes
+/// "id:seq" and reads it back, every call with a short response timeout, and prints one line per call:
+/// <c>OK unix_ms id write|read silo version seq</c> or <c>FAIL unix_ms id write|read ms error</c>. A read that shows less
+/// than the last acknowledged write prints <c>LOST</c>; one that shows less than a value read before prints <c>REGRESS</c>
+/// (a second activation with older state would do that). On "stop" (stdin) it reads every register once more
+/// (<c>FINAL id seq version silo acked</c>), lists the register activations of the whole cluster
+/// (<c>ACTIVATION grain silo</c>, from Orleans' management grain) and prints <c>DONE</c>.
+/// </summary>
+public static class RegisterWorkload
+{
+    /// <summary>Register keys used: far from what other tests and users write.</summary>
+    public const long FirstKey = 160_000;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var options = Parse(args);
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.ClearProviders();
+        builder.UseOrleansClient(client => client
+            .UseOrleansDist(new OrleansDistClientOptions
+            {
+                ClusterId = options.ClusterId,
+                Membership = ("postgres", options.Membership),
+                ResponseTimeout = options.CallTimeout,
+                Tls = options.Tls is { } files ? TlsCredentials.Load(files) : null,
+            })
+            .UseConnectionRetryFilter(async (_, ct) =>
+            {
+                await Task.Delay(500, ct);
+                return true;
+            }));
+        using var host = builder.Build();
+        using (var connect = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            await host.StartAsync(connect.Token);
+        }
+
+        var client = host.Services.GetRequiredService<IClusterClient>();
+        var acked = new ConcurrentDictionary<long, long>();
+        var seen = new ConcurrentDictionary<long, long>();
+        using var stop = new CancellationTokenSource();
+        Print("READY");
+        var loops = Enumerable.Range(0, options.Registers)
+            .Select(i => Task.Run(() => LoopAsync(client, FirstKey + i, acked, seen, stop.Token)))
+            .ToArray();
+
+        // stop on "stop" or when stdin closes
+        while (await Console.In.ReadLineAsync() is { } line && line.Trim() != "stop")
+        {
+        }
+
+        await stop.CancelAsync();
+        await Task.WhenAll(loops);
+
+        for (var i = 0; i < options.Registers; i++)
+        {
+            var id = FirstKey + i;
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+            while (true)
+            {
+                try
+                {
+                    var value = await client.GetGrain<IRegisterGrain>(id).Read();
+                    Print($"FINAL {id} {SeqOf(value.Value)} {value.Version} {value.SiloName} {acked.GetValueOrDefault(id)}");
+                    break;
+                }
+                catch (Exception ex) when (ex is TimeoutException or OrleansException && DateTime.UtcNow < deadline)
+                {
+                    await Task.Delay(200);
+                }
+            }
+        }
+
+        var management = client.GetGrain<IManagementGrain>(0);
+        foreach (var activation in await management.GetDetailedGrainStatistics())
+        {
+            if (activation.GrainType.Contains("RegisterGrain", StringComparison.Ordinal))
+            {
+                Print($"ACTIVATION {activation.GrainId} {activation.SiloAddress.ToParsableString()}");
+            }
+        }
+
+        Print("DONE");
+        await host.StopAsync(CancellationToken.None);
+        return 0;
+    }
+
+    private static async Task LoopAsync(IClusterClient client, long id, ConcurrentDictionary<long, long> acked, ConcurrentDictionary<long, long> seen, CancellationToken stop)
+    {
+        var register = client.GetGrain<IRegisterGrain>(id);
+        long seq = 0;
+        while (!stop.IsCancellationRequested)
+        {
+            seq++;
+            var started = Environment.TickCount64;
+            try
+            {
+                await register.Write($"{id}:{seq}");
+                acked[id] = seq;
+                Print($"OK {Now()} {id} write - - {seq}");
+            }
+            catch (Exception ex) when (ex is TimeoutException or OrleansException or InvalidOperationException)
+            {
+                Print($"FAIL {Now()} {id} write {Environment.TickCount64 - started} {ex.GetType().Name}");
+            }
+
+            started = Environment.TickCount64;
+            try
+            {
+                var value = await register.Read();
+                var read = SeqOf(value.Value);
+                Print($"OK {Now()} {id} read {value.SiloName} {value.Version} {read}");
+                if (read < acked.GetValueOrDefault(id))
+                {
+                    Print($"LOST {Now()} {id} acked={acked.GetValueOrDefault(id)} read={read}");
+                }
+
+                if (read < seen.GetValueOrDefault(id))
+                {
+                    Print($"REGRESS {Now()} {id} seen={seen.GetValueOrDefault(id)} read={read}");
+                }
+
+                seen.AddOrUpdate(id, read, (_, old) => Math.Max(old, read));
+            }
+            catch (Exception ex) when (ex is TimeoutException or OrleansException or InvalidOperationException)
+            {
+                Print($"FAIL {Now()} {id} read {Environment.TickCount64 - started} {ex.GetType().Name}");
+            }
+
+            try
+            {
+                await Task.Delay(100, stop);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    private static long SeqOf(string? value) =>
+        value is not null && value.LastIndexOf(':') is var colon and > 0 && long.TryParse(value.AsSpan(colon + 1), CultureInfo.InvariantCulture, out var seq) ? seq : 0;
+
+    private static string Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+
+    private static void Print(string line)
+    {
+        lock (Console.Out)
+        {
+            Console.Out.WriteLine(line);
+            Console.Out.Flush();
+        }
+    }
+
+    private static WorkloadOptions Parse(string[] args)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            values[args[i]] = args[i + 1];
+        }
+
+        var tls = new TlsFiles
+        {
+            CertificatePath = values.GetValueOrDefault("--tls-cert"),
+            KeyPath = values.GetValueOrDefault("--tls-key"),
+            AuthorityPath = values.GetValueOrDefault("--tls-ca"),
+        };
+        var membership = values.GetValueOrDefault("--membership") ?? throw new ArgumentException("--membership postgres:... is required");
+        return new WorkloadOptions(
+            membership.StartsWith("postgres:", StringComparison.Ordinal) ? membership["postgres:".Length..] : membership,
+            values.GetValueOrDefault("--cluster-id") ?? Lab.ClusterId,
+            int.Parse(values.GetValueOrDefault("--registers") ?? "24", CultureInfo.InvariantCulture),
+            TimeSpan.FromSeconds(double.Parse(values.GetValueOrDefault("--call-timeout") ?? "2", CultureInfo.InvariantCulture)),
+            tls.Any ? tls : null);
+    }
+
+    private sealed record WorkloadOptions(string Membership, string ClusterId, int Registers, TimeSpan CallTimeout, TlsFiles? Tls);
+}
