@@ -15,7 +15,8 @@ namespace OrleansDist.Lab.Tests;
 /// than the last acknowledged write prints <c>LOST</c>; one that shows less than a value read before prints <c>REGRESS</c>
 /// (a second activation with older state would do that). On "stop" (stdin) it reads every register once more
 /// (<c>FINAL id seq version silo acked</c>), lists the register activations of the whole cluster
-/// (<c>ACTIVATION grain silo</c>, from Orleans' management grain) and prints <c>DONE</c>.
+/// (<c>ACTIVATION grain silo</c>, from Orleans' management grain) and prints <c>DONE</c>. <c>--gateway-refresh S</c> sets
+/// how often the client rereads the gateways from the membership table (Orleans' default: 60 s).
 /// </summary>
 public static class RegisterWorkload
 {
@@ -34,6 +35,14 @@ public static class RegisterWorkload
                 Membership = ("postgres", options.Membership),
                 ResponseTimeout = options.CallTimeout,
                 Tls = options.Tls is { } files ? TlsCredentials.Load(files) : null,
+            })
+            .Configure<Orleans.Configuration.GatewayOptions>(o =>
+            {
+                // Orleans' default (60 s) unless asked: how long a client keeps sending through a gateway that vanished
+                if (options.GatewayRefresh is { } refresh)
+                {
+                    o.GatewayListRefreshPeriod = refresh;
+                }
             })
             .UseConnectionRetryFilter(async (_, ct) =>
             {
@@ -183,8 +192,9 @@ public static class RegisterWorkload
             values.GetValueOrDefault("--cluster-id") ?? Lab.ClusterId,
             int.Parse(values.GetValueOrDefault("--registers") ?? "24", CultureInfo.InvariantCulture),
             TimeSpan.FromSeconds(double.Parse(values.GetValueOrDefault("--call-timeout") ?? "2", CultureInfo.InvariantCulture)),
-            tls.Any ? tls : null);
+            tls.Any ? tls : null,
+            values.GetValueOrDefault("--gateway-refresh") is { } refresh ? TimeSpan.FromSeconds(double.Parse(refresh, CultureInfo.InvariantCulture)) : null);
     }
 
-    private sealed record WorkloadOptions(string Membership, string ClusterId, int Registers, TimeSpan CallTimeout, TlsFiles? Tls);
+    private sealed record WorkloadOptions(string Membership, string ClusterId, int Registers, TimeSpan CallTimeout, TlsFiles? Tls, TimeSpan? GatewayRefresh);
 }
