@@ -2,10 +2,12 @@
 # A lab of separate hosts on one Linux machine: each host is a network namespace with its own address (198.18.0.0/15,
 # the range reserved for network tests, only inside the namespaces), all on one bridge. Root only.
 #
-#   deploy/netns-lab.sh up N [--tls] [--fast-membership] [--lines L] [--rate R] [--seed S]
-#       hosts: db (PostgreSQL, 198.18.0.2), lines (the line server, 198.18.0.3:9801), client (198.18.0.4, left free),
-#       silo1..siloN (198.18.0.11.., one OrleansDist silo each, production failure detection unless --fast-membership);
-#       --tls makes a CA and a certificate per host (orleansdist certs make) and runs every silo with mutual TLS
+#   deploy/netns-lab.sh up N [--tls] [--fast-membership] [--lines L] [--rate R] [--seed S] [--bare]
+#       hosts: db (PostgreSQL, 198.18.0.2; role and database "orleans", password "orleans-lab"), lines (the line server,
+#       198.18.0.3:9801), client (198.18.0.4, left free), silo1..siloN (198.18.0.11.., one OrleansDist silo each,
+#       production failure detection unless --fast-membership); --tls makes a CA and a certificate per host
+#       (orleansdist certs make) and runs every silo with mutual TLS; --bare starts only PostgreSQL (for trying the
+#       deploy/README.md walk-through by hand: deploy/netns-lab.sh exec HOST ...)
 #   deploy/netns-lab.sh down                 stops every process, removes every namespace, link and file the lab made
 #                                            (idempotent; also after a failed up)
 #   deploy/netns-lab.sh partition HOST       cuts HOST off the bridge: its packets are lost (timeouts, not refusals)
@@ -135,7 +137,7 @@ stop_pid() { # PID SECONDS: SIGTERM, then SIGKILL after SECONDS
 
 # --- settings ----------------------------------------------------------------------------------------------------
 write_env() {
-    local pg="Host=$NET.2;Port=$PG_PORT;Username=postgres;Database=orleans;Timeout=5"
+    local pg="Host=$NET.2;Port=$PG_PORT;Username=orleans;Password=orleans-lab;Database=orleans;Timeout=5"
     local tls_args="" client_tls=""
     if [[ "$TLS" == "1" ]]; then
         client_tls="--tls-cert $STATE/certs/client.pem --tls-key $STATE/certs/client.key --tls-ca $STATE/certs/ca.pem"
@@ -201,11 +203,13 @@ start_postgres() {
     mkdir -p "$data"
     chown -R postgres: "$db"
     (cd / && runuser -u postgres -- "$bin/initdb" -D "$data" -A trust -U postgres >"$STATE/db-init.log" 2>&1) || die "initdb failed (see $STATE/db-init.log)"
-    echo "host all all $NET.0/$MASK trust" >>"$data/pg_hba.conf"
+    # the lab's own checks (status, tests) read as postgres without a password; the silos log in as orleans
+    printf 'host all postgres %s trust\nhost all all %s scram-sha-256\n' "$NET.0/$MASK" "$NET.0/$MASK" >>"$data/pg_hba.conf"
     (cd / && ip netns exec "$(ns db)" runuser -u postgres -- "$bin/pg_ctl" -D "$data" -l "$db/server.log" -w -t 30 \
         -o "-c listen_addresses=$NET.2 -c port=$PG_PORT -c unix_socket_directories=$db -c fsync=off -c max_connections=200" start \
         >"$STATE/db-start.log" 2>&1) || { tail -n 20 "$STATE/db-start.log" "$db/server.log" >&2 || true; die "PostgreSQL did not start (see $db/server.log)"; }
-    (cd / && ip netns exec "$(ns db)" runuser -u postgres -- "$bin/createdb" -h "$NET.2" -p "$PG_PORT" orleans) || die "createdb orleans failed"
+    (cd / && ip netns exec "$(ns db)" runuser -u postgres -- "$bin/psql" -h "$NET.2" -p "$PG_PORT" -X -q \
+        -c "CREATE ROLE orleans LOGIN PASSWORD 'orleans-lab'" -c "CREATE DATABASE orleans OWNER orleans") || die "creating the role and database orleans failed"
     echo "$bin" >"$STATE/pg.bin"
 }
 
@@ -222,7 +226,7 @@ cmd_up() {
     local n="${1:-}"
     shift || true
     [[ "$n" =~ ^[0-9]+$ && "$n" -ge 1 && "$n" -le 40 ]] || die "usage: $0 up N (1-40 silo hosts) [--tls] [--fast-membership] [--lines L] [--rate R] [--seed S]"
-    TLS=0 FAST=0 LINES=1000 RATE=100 SEED=""
+    TLS=0 FAST=0 LINES=1000 RATE=100 SEED="" BARE=0
     while (($#)); do
         case "$1" in
             --tls) TLS=1 ;;
@@ -230,6 +234,7 @@ cmd_up() {
             --lines) LINES="$2"; shift ;;
             --rate) RATE="$2"; shift ;;
             --seed) SEED="$2"; shift ;;
+            --bare) BARE=1 ;;
             *) die "unknown option '$1' for up" ;;
         esac
         shift
@@ -272,6 +277,12 @@ cmd_up() {
     fi
 
     start_postgres
+    if [[ "$BARE" == "1" ]]; then
+        trap - EXIT INT TERM
+        say "up in $(( ($(now_ms) - started) / 1000 )) s: $n silo hosts, bare (PostgreSQL only; run the rest with: $0 exec HOST ...)"
+        cmd_status
+        return
+    fi
     start_lines
     for host in $(silo_hosts); do
         start_silo "$host"
@@ -394,7 +405,8 @@ cmd_status() {
                 CASE status WHEN 1 THEN 'Created' WHEN 2 THEN 'Joining' WHEN 3 THEN 'Active' WHEN 4 THEN 'ShuttingDown'
                             WHEN 5 THEN 'Stopping' WHEN 6 THEN 'Dead' ELSE status::text END AS status,
                 round(extract(epoch FROM now() - iamalivetime)::numeric, 1) AS iamalive_age_s
-         FROM orleansmembershiptable WHERE deploymentid = 'lab' ORDER BY siloname, generation" 2>&1 || true
+         FROM orleansmembershiptable WHERE deploymentid = 'lab' ORDER BY siloname, generation" 2>/dev/null \
+        || echo "(no membership table yet: no silo has started)"
 }
 
 cmd_exec() {

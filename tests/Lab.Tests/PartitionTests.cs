@@ -36,7 +36,7 @@ public sealed partial class PartitionTests(ITestOutputHelper output)
                 Lab.ClientHost, "dotnet", typeof(RegisterWorkload).Assembly.Location, "workload",
                 "--membership", lab.Membership, "--registers", Registers.ToString(CultureInfo.InvariantCulture), "--call-timeout", "2",
                 "--gateway-refresh", GatewayRefreshSeconds);
-            await workload.WaitForLineAsync(l => l == "READY", TimeSpan.FromSeconds(60));
+            await workload.WaitForLineAsync(l => l.StartsWith("READY", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
             var clientReadyAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
             await Task.Delay(TimeSpan.FromSeconds(5));
 

@@ -59,9 +59,11 @@ public static class RegisterWorkload
         var acked = new ConcurrentDictionary<long, long>();
         var seen = new ConcurrentDictionary<long, long>();
         using var stop = new CancellationTokenSource();
-        Print("READY");
+        // deal the registers out over the silos (placement hint on each first call), so that every silo hosts some
+        var silos = (await client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Keys.OrderBy(s => s.ToParsableString(), StringComparer.Ordinal).ToList();
+        Print($"READY {silos.Count} silos");
         var loops = Enumerable.Range(0, options.Registers)
-            .Select(i => Task.Run(() => LoopAsync(client, FirstKey + i, acked, seen, stop.Token)))
+            .Select(i => Task.Run(() => LoopAsync(client, FirstKey + i, silos[i % silos.Count], acked, seen, stop.Token)))
             .ToArray();
 
         // stop on "stop" or when stdin closes
@@ -105,9 +107,11 @@ public static class RegisterWorkload
         return 0;
     }
 
-    private static async Task LoopAsync(IClusterClient client, long id, ConcurrentDictionary<long, long> acked, ConcurrentDictionary<long, long> seen, CancellationToken stop)
+    private static async Task LoopAsync(
+        IClusterClient client, long id, SiloAddress placeOn, ConcurrentDictionary<long, long> acked, ConcurrentDictionary<long, long> seen, CancellationToken stop)
     {
         var register = client.GetGrain<IRegisterGrain>(id);
+        RequestContext.Set(Orleans.Runtime.Placement.IPlacementDirector.PlacementHintKey, placeOn);
         long seq = 0;
         while (!stop.IsCancellationRequested)
         {
@@ -116,6 +120,7 @@ public static class RegisterWorkload
             try
             {
                 await register.Write($"{id}:{seq}");
+                RequestContext.Clear();
                 acked[id] = seq;
                 Print($"OK {Now()} {id} write - - {seq}");
             }
