@@ -133,9 +133,29 @@ public sealed class Lab : IAsyncDisposable
             .Select(f => new MembershipRow(f[0], f[1], int.Parse(f[2], CultureInfo.InvariantCulture), int.Parse(f[3], CultureInfo.InvariantCulture)))];
     }
 
+    /// <summary>Where the last lab's logs are copied before <c>down</c> removes them (to look into a failure).</summary>
+    public static string LastLogsDirectory => Path.Combine(Path.GetTempPath(), "orleansdist-lab-last-logs");
+
     public async ValueTask DisposeAsync()
     {
-        // keep the silos' logs for a failed test's message: the caller reads them before disposing
+        try
+        {
+            if (Directory.Exists(LastLogsDirectory))
+            {
+                Directory.Delete(LastLogsDirectory, recursive: true);
+            }
+
+            Directory.CreateDirectory(LastLogsDirectory);
+            foreach (var log in Directory.EnumerateFiles(StateDirectory).Where(f => f.EndsWith(".out", StringComparison.Ordinal) || f.EndsWith(".err", StringComparison.Ordinal)))
+            {
+                File.Copy(log, Path.Combine(LastLogsDirectory, Path.GetFileName(log)));
+            }
+        }
+        catch (IOException)
+        {
+            // the logs are a convenience; down must run regardless
+        }
+
         await RunScriptAsync(Output, TimeSpan.FromSeconds(90), "down");
     }
 

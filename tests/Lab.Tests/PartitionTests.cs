@@ -110,6 +110,7 @@ public sealed partial class PartitionTests(ITestOutputHelper output)
             if (workload is not null)
             {
                 output.WriteLine("workload (last lines):\n" + workload.Tail(30));
+                await File.WriteAllTextAsync(Path.Combine(Path.GetTempPath(), "orleansdist-lab-workload.log"), workload.Output);
                 await workload.DisposeAsync();
             }
         }
