@@ -102,6 +102,7 @@ public static class Program
         root.Subcommands.Add(Download.DownloadCommands.BuildDownload(common));
         root.Subcommands.Add(Download.DownloadCommands.BuildExperiment(common));
         root.Subcommands.Add(Certs.CertsCommands.Build());
+        root.Subcommands.Add(Election.ElectionCommands.Build(common));
         return root;
     }
 

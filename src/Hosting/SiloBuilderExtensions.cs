@@ -1,3 +1,4 @@
+using OrleansDist.Grains.Placement;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -62,6 +63,7 @@ public static class SiloBuilderExtensions
         silo.Configure<ClusterMembershipOptions>(options.FastMembership ? MembershipProfile.ApplyFast : MembershipProfile.ApplyProduction);
         silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = options.ResponseTimeout);
         silo.AddActivityPropagation();
+        silo.AddMachineBoundPlacement();
         if (options.Tls is { } tls)
         {
             OrleansDistTls.ConfigureSilo(silo, tls);

@@ -1,3 +1,4 @@
+using OrleansDist.Grains.Placement;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
 using Orleans.Runtime.Placement;
@@ -85,7 +86,7 @@ internal static class TestClusters
 
     /// <summary>
     /// What OrleansDist.Hosting's <c>UseOrleansDist</c> sets on a silo, apart from clustering and endpoints (TestingHost's):
-    /// the fast membership profile, Orleans' activity propagation, a TimeProvider, and the SQLite storage when asked for.
+    /// the fast membership profile, Orleans' activity propagation, machine-bound placement, a TimeProvider, and the SQLite storage when asked for.
     /// </summary>
     public sealed class SiloConfigurator : ISiloConfigurator
     {
@@ -93,6 +94,7 @@ internal static class TestClusters
         {
             siloBuilder.Configure<ClusterMembershipOptions>(MembershipProfile.ApplyFast);
             siloBuilder.AddActivityPropagation();
+            siloBuilder.AddMachineBoundPlacement();
             siloBuilder.Services.TryAddSingleton(TimeProvider.System);
             if (siloBuilder.Configuration[SqliteStorageKey] is { Length: > 0 } path)
             {
