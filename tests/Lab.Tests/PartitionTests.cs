@@ -9,7 +9,9 @@ namespace OrleansDist.Lab.Tests;
 /// they had in PostgreSQL, and after heal the host, restarted, rejoins as a new generation with no grain active twice.
 /// The partitioned silo cannot reach PostgreSQL either; once healed it reads that it was declared dead and stops itself
 /// (Orleans' rule: a silo declared dead never comes back). The test then restarts it (<c>netns-lab.sh start</c>), as a
-/// service manager would (deploy/systemd: Restart=always).
+/// service manager would (deploy/systemd: Restart=always). The workload writes compare-and-set on the version it last
+/// saw: a write that timed out during the partition may still land after heal (its request sat in the buffers of the
+/// connection to the cut-off gateway), and must then be refused, not overwrite newer acknowledged writes.
 /// </summary>
 [Collection(LabCollection.Name)]
 public sealed partial class PartitionTests(ITestOutputHelper output)
@@ -19,7 +21,7 @@ public sealed partial class PartitionTests(ITestOutputHelper output)
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
 
     /// <summary>
-    /// The client rereads the gateways every 10 s instead of Orleans' 60 s: a client whose connection to the cut-off
+    /// The client rereads the gateways every 10 s (UseOrleansDist's default) instead of Orleans' 60 s: a client whose connection to the cut-off
     /// silo's gateway stays open (nothing is refused) keeps sending the grains it routes there into it until the refresh.
     /// ORLEANSDIST_LAB_GATEWAY_REFRESH overrides it (60 measures Orleans' default).
     /// </summary>
@@ -88,6 +90,8 @@ public sealed partial class PartitionTests(ITestOutputHelper output)
             Assert.All(after.Where(r => r.Silo != Victim), r => Assert.Equal(MembershipRow.Active, r.Status));
             var failed = lines.Count(l => l.StartsWith("FAIL ", StringComparison.Ordinal));
             var succeeded = lines.Count(l => l.StartsWith("OK ", StringComparison.Ordinal));
+            var (unknown, tookEffect) = UnknownWrites(lines);
+            var refused = lines.Count(l => l.StartsWith("REFUSED ", StringComparison.Ordinal));
 
             var report = string.Join('\n',
                 $"partition of {Victim} ({Lab.SiloAddress(2)}), production membership profile, 3 silo hosts, {Registers} registers ({onVictim.Count} on {Victim}), "
@@ -97,7 +101,8 @@ public sealed partial class PartitionTests(ITestOutputHelper output)
                 $"  per grain: {string.Join(", ", onVictim.Order().Select(id => $"{id} {(AnsweredElsewhereAfter(workload, id, partitionedAt)!.Value - partitionedAt) / 1000.0:0.0} s"))}",
                 $"old process stopped itself {(oldStoppedAt - healedAt) / 1000.0:0.0} s after heal (read itself Dead)",
                 $"restarted, Active again    {(rejoinedAt - restartAt) / 1000.0:0.0} s after the restart ({(rejoinedAt - healedAt) / 1000.0:0.0} s after heal)",
-                $"workload: {succeeded} calls answered, {failed} failed (timeouts while the grains' silo was cut off), 0 lost writes, 0 grains active twice ({activations.Count} activations)");
+                $"workload: {succeeded} calls answered, {failed} failed (timeouts while the grains' silo was cut off), 0 lost writes, 0 grains active twice ({activations.Count} activations)",
+                $"conditional writes: {unknown} timed out (outcome unknown), {tookEffect} of them took effect (seen later), {refused} refused (stale expected version), no acknowledged write went back");
             output.WriteLine("PARTITION FIGURES\n" + report);
             WriteMeasurement(report);
 
@@ -114,6 +119,26 @@ public sealed partial class PartitionTests(ITestOutputHelper output)
                 await workload.DisposeAsync();
             }
         }
+    }
+
+    /// <summary>Writes that timed out (UNKNOWN lines) and how many of them were seen later in a read, i.e. took effect.</summary>
+    private static (int Unknown, int TookEffect) UnknownWrites(List<string> lines)
+    {
+        var unknown = new HashSet<(string Id, string Seq)>();
+        var observed = new HashSet<(string Id, string Seq)>();
+        foreach (var f in lines.Select(l => l.Split(' ')))
+        {
+            if (f.Length == 5 && f[0] == "UNKNOWN")
+            {
+                unknown.Add((f[2], f[3]["seq=".Length..]));
+            }
+            else if (f.Length == 7 && f[0] == "OK" && f[3] == "read")
+            {
+                observed.Add((f[2], f[6]));
+            }
+        }
+
+        return (unknown.Count, unknown.Count(observed.Contains));
     }
 
     /// <summary>The silo each register was last read from.</summary>

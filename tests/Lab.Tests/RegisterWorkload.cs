@@ -11,12 +11,16 @@ namespace OrleansDist.Lab.Tests;
 /// <summary>
 /// A grain workload for partition tests: one loop per register grain (IRegisterGrain, persisted in PostgreSQL) writes
 /// "id:seq" and reads it back, every call with a short response timeout, and prints one line per call:
-/// <c>OK unix_ms id write|read silo version seq</c> or <c>FAIL unix_ms id write|read ms error</c>. A read that shows less
-/// than the last acknowledged write prints <c>LOST</c>; one that shows less than a value read before prints <c>REGRESS</c>
-/// (a second activation with older state would do that). On "stop" (stdin) it reads every register once more
+/// <c>OK unix_ms id write|read silo version seq</c> or <c>FAIL unix_ms id write|read ms error</c>. Writes are
+/// compare-and-set (<c>WriteIfVersion</c>) on the version this client last saw, as a real client of a replicated register
+/// must write: a write that timed out may still take effect later (<c>UNKNOWN unix_ms id seq=N expected=V</c>), and a
+/// conditional write that lands late finds a newer version and is refused instead of overwriting newer acknowledged
+/// writes. A refused write prints <c>REFUSED</c> and the loop continues from the version it returned. A value (read or
+/// returned by a write) below the last acknowledged write prints <c>LOST</c>; one below a value or version seen before
+/// prints <c>REGRESS</c>. On "stop" (stdin) it reads every register once more
 /// (<c>FINAL id seq version silo acked</c>), lists the register activations of the whole cluster
 /// (<c>ACTIVATION grain silo</c>, from Orleans' management grain) and prints <c>DONE</c>. <c>--gateway-refresh S</c> sets
-/// how often the client rereads the gateways from the membership table (Orleans' default: 60 s).
+/// how often the client rereads the gateways from the membership table (UseOrleansDist's default: 10 s; Orleans' own: 60 s).
 /// </summary>
 public static class RegisterWorkload
 {
@@ -35,14 +39,8 @@ public static class RegisterWorkload
                 Membership = ("postgres", options.Membership),
                 ResponseTimeout = options.CallTimeout,
                 Tls = options.Tls is { } files ? TlsCredentials.Load(files) : null,
-            })
-            .Configure<Orleans.Configuration.GatewayOptions>(o =>
-            {
-                // Orleans' default (60 s) unless asked: how long a client keeps sending through a gateway that vanished
-                if (options.GatewayRefresh is { } refresh)
-                {
-                    o.GatewayListRefreshPeriod = refresh;
-                }
+                // how long a client keeps sending through a gateway that vanished; UseOrleansDist's default is 10 s
+                GatewayListRefreshPeriod = options.GatewayRefresh ?? new OrleansDistClientOptions().GatewayListRefreshPeriod,
             })
             .UseConnectionRetryFilter(async (_, ct) =>
             {
@@ -113,39 +111,63 @@ public static class RegisterWorkload
         var register = client.GetGrain<IRegisterGrain>(id);
         RequestContext.Set(Orleans.Runtime.Placement.IPlacementDirector.PlacementHintKey, placeOn);
         long seq = 0;
+        long seenVersion = 0;
+        // the version this client last saw (acknowledged write, refusal or read): the next write is conditional on it
+        long knownVersion = 0;
+
+        void Observe(RegisterValue value)
+        {
+            var read = SeqOf(value.Value);
+            if (read < acked.GetValueOrDefault(id))
+            {
+                Print($"LOST {Now()} {id} acked={acked.GetValueOrDefault(id)} read={read}");
+            }
+
+            if (read < seen.GetValueOrDefault(id) || value.Version < seenVersion)
+            {
+                Print($"REGRESS {Now()} {id} seen={seen.GetValueOrDefault(id)} read={read} seen-version={seenVersion} version={value.Version}");
+            }
+
+            seen.AddOrUpdate(id, read, (_, old) => Math.Max(old, read));
+            seenVersion = Math.Max(seenVersion, value.Version);
+            knownVersion = value.Version;
+        }
+
         while (!stop.IsCancellationRequested)
         {
             seq++;
+            var expected = knownVersion;
             var started = Environment.TickCount64;
             try
             {
-                await register.Write($"{id}:{seq}");
+                var result = await register.WriteIfVersion(expected, $"{id}:{seq}");
                 RequestContext.Clear();
-                acked[id] = seq;
-                Print($"OK {Now()} {id} write - - {seq}");
+                if (result.Applied)
+                {
+                    acked[id] = seq;
+                    Print($"OK {Now()} {id} write {result.Current.SiloName} {result.Current.Version} {seq}");
+                }
+                else
+                {
+                    Print($"REFUSED {Now()} {id} write seq={seq} expected={expected} version={result.Current.Version} holds={SeqOf(result.Current.Value)}");
+                }
+
+                Observe(result.Current);
             }
             catch (Exception ex) when (ex is TimeoutException or OrleansException or InvalidOperationException)
             {
+                // the request may still be in flight (e.g. in the buffers of a connection to a cut-off gateway) and land
+                // later: its outcome is unknown, not lost; the read below tells what is there and the next write builds on it
                 Print($"FAIL {Now()} {id} write {Environment.TickCount64 - started} {ex.GetType().Name}");
+                Print($"UNKNOWN {Now()} {id} seq={seq} expected={expected}");
             }
 
             started = Environment.TickCount64;
             try
             {
                 var value = await register.Read();
-                var read = SeqOf(value.Value);
-                Print($"OK {Now()} {id} read {value.SiloName} {value.Version} {read}");
-                if (read < acked.GetValueOrDefault(id))
-                {
-                    Print($"LOST {Now()} {id} acked={acked.GetValueOrDefault(id)} read={read}");
-                }
-
-                if (read < seen.GetValueOrDefault(id))
-                {
-                    Print($"REGRESS {Now()} {id} seen={seen.GetValueOrDefault(id)} read={read}");
-                }
-
-                seen.AddOrUpdate(id, read, (_, old) => Math.Max(old, read));
+                Print($"OK {Now()} {id} read {value.SiloName} {value.Version} {SeqOf(value.Value)}");
+                Observe(value);
             }
             catch (Exception ex) when (ex is TimeoutException or OrleansException or InvalidOperationException)
             {
