@@ -92,6 +92,7 @@ public sealed partial class PartitionTests(ITestOutputHelper output)
             var succeeded = lines.Count(l => l.StartsWith("OK ", StringComparison.Ordinal));
             var (unknown, tookEffect) = UnknownWrites(lines);
             var refused = lines.Count(l => l.StartsWith("REFUSED ", StringComparison.Ordinal));
+            var lateRefused = LateWritesRefused(lines);
 
             var report = string.Join('\n',
                 $"partition of {Victim} ({Lab.SiloAddress(2)}), production membership profile, 3 silo hosts, {Registers} registers ({onVictim.Count} on {Victim}), "
@@ -102,7 +103,7 @@ public sealed partial class PartitionTests(ITestOutputHelper output)
                 $"old process stopped itself {(oldStoppedAt - healedAt) / 1000.0:0.0} s after heal (read itself Dead)",
                 $"restarted, Active again    {(rejoinedAt - restartAt) / 1000.0:0.0} s after the restart ({(rejoinedAt - healedAt) / 1000.0:0.0} s after heal)",
                 $"workload: {succeeded} calls answered, {failed} failed (timeouts while the grains' silo was cut off), 0 lost writes, 0 grains active twice ({activations.Count} activations)",
-                $"conditional writes: {unknown} timed out (outcome unknown), {tookEffect} of them took effect (seen later), {refused} refused (stale expected version), no acknowledged write went back");
+                $"conditional writes: {unknown} timed out (outcome unknown), {tookEffect} of them took effect (seen later), {refused} refused with a reply to the client, {lateRefused} refused by the register after the client had given up on them (silo logs), no acknowledged write went back");
             output.WriteLine("PARTITION FIGURES\n" + report);
             WriteMeasurement(report);
 
@@ -140,6 +141,20 @@ public sealed partial class PartitionTests(ITestOutputHelper output)
 
         return (unknown.Count, unknown.Count(observed.Contains));
     }
+
+    /// <summary>
+    /// Writes the client gave up on (UNKNOWN) that reached a register later and were refused there (the silos' logs:
+    /// "Register ID: refused write 'ID:SEQ' ..."): the late writes that once overwrote newer acknowledged writes.
+    /// </summary>
+    private static int LateWritesRefused(List<string> lines)
+    {
+        var unknown = lines.Select(l => l.Split(' ')).Where(f => f.Length == 5 && f[0] == "UNKNOWN").Select(f => $"{f[2]}:{f[3]["seq=".Length..]}").ToHashSet(StringComparer.Ordinal);
+        var logs = string.Join('\n', Enumerable.Range(1, 3).Select(i => Lab.ReadLog($"silo{i}.err")));
+        return RefusedWrite().Matches(logs).Select(m => m.Groups[1].Value).Distinct(StringComparer.Ordinal).Count(unknown.Contains);
+    }
+
+    [GeneratedRegex(@"Register \d+: refused write '(\d+:\d+)'")]
+    private static partial Regex RefusedWrite();
 
     /// <summary>The silo each register was last read from.</summary>
     private static Dictionary<string, string> LastSiloPerRegister(LabProcess workload)

@@ -1,4 +1,5 @@
 using Dist.GrainInterfaces.Diagnostics;
+using Microsoft.Extensions.Logging;
 
 namespace OrleansDist.Grains.Diagnostics;
 
@@ -6,7 +7,8 @@ namespace OrleansDist.Grains.Diagnostics;
 public sealed class RegisterGrain(
     [PersistentState("register")] IPersistentState<RegisterState> register,
     ILocalSiloDetails silo,
-    TimeProvider time) : Grain, IRegisterGrain
+    TimeProvider time,
+    ILogger<RegisterGrain> logger) : Grain, IRegisterGrain
 {
     public Task Write(string value) => StoreAsync(value);
 
@@ -14,6 +16,7 @@ public sealed class RegisterGrain(
     {
         if (register.State.Version != expectedVersion)
         {
+            RegisterLog.Refused(logger, this.GetPrimaryKeyLong(), value, expectedVersion, register.State.Version);
             return new RegisterWriteResult(false, Current());
         }
 
