@@ -74,6 +74,7 @@ internal static class ClusterAccess
                 Gateways = gateways,
                 Membership = settings.Membership,
                 ResponseTimeout = settings.CallTimeout,
+                Tls = settings.Tls,
             })
             .UseConnectionRetryFilter(async (exception, ct) =>
             {

@@ -63,6 +63,45 @@ internal sealed class CommonOptions
         Recursive = true,
     };
 
+    public Option<string> TlsCert { get; } = new("--tls-cert")
+    {
+        Description = "Mutual TLS to the gateways: this client's certificate (PEM); with --tls-key and --tls-ca",
+        HelpName = "path",
+        Recursive = true,
+    };
+
+    public Option<string> TlsKey { get; } = new("--tls-key")
+    {
+        Description = "Mutual TLS: the private key (PEM) of --tls-cert",
+        HelpName = "path",
+        Recursive = true,
+    };
+
+    public Option<string> TlsPfx { get; } = new("--tls-pfx")
+    {
+        Description = "Mutual TLS: certificate and key as one PKCS#12 file, instead of --tls-cert and --tls-key "
+            + "(password: --tls-pfx-password or the environment variable " + PfxPasswordVariable + ")",
+        HelpName = "path",
+        Recursive = true,
+    };
+
+    public Option<string> TlsPfxPassword { get; } = new("--tls-pfx-password")
+    {
+        Description = "Password of --tls-pfx",
+        HelpName = "password",
+        Recursive = true,
+    };
+
+    public Option<string> TlsCa { get; } = new("--tls-ca")
+    {
+        Description = "Mutual TLS: our CA certificate(s) (PEM); gateways whose certificate is not issued by it are refused",
+        HelpName = "path",
+        Recursive = true,
+    };
+
+    /// <summary>The environment variable the PKCS#12 password may come from (as for the silo).</summary>
+    public const string PfxPasswordVariable = "ORLEANSDIST_TlsPfxPassword";
+
     public CommonOptions()
     {
         Gateway.Validators.Add(result =>
@@ -106,6 +145,11 @@ internal sealed class CommonOptions
         root.Options.Add(ClusterId);
         root.Options.Add(ConnectTimeout);
         root.Options.Add(CallTimeout);
+        root.Options.Add(TlsCert);
+        root.Options.Add(TlsKey);
+        root.Options.Add(TlsPfx);
+        root.Options.Add(TlsPfxPassword);
+        root.Options.Add(TlsCa);
     }
 
     public Settings Read(ParseResult parse)
@@ -116,7 +160,36 @@ internal sealed class CommonOptions
             MembershipUri.Parse(parse.GetValue(Membership) ?? DefaultMembership),
             parse.GetValue(ClusterId) ?? ClusterDefaults.ClusterId,
             TimeSpan.FromSeconds(parse.GetValue(ConnectTimeout)),
-            TimeSpan.FromSeconds(parse.GetValue(CallTimeout)));
+            TimeSpan.FromSeconds(parse.GetValue(CallTimeout)))
+        {
+            Tls = ReadTls(parse),
+        };
+    }
+
+    /// <summary>The client's TLS material when any TLS option is given; a missing or unusable file is a usage error.</summary>
+    private TlsCredentials? ReadTls(ParseResult parse)
+    {
+        var files = new TlsFiles
+        {
+            CertificatePath = parse.GetValue(TlsCert),
+            KeyPath = parse.GetValue(TlsKey),
+            PfxPath = parse.GetValue(TlsPfx),
+            PfxPassword = parse.GetValue(TlsPfxPassword) ?? Environment.GetEnvironmentVariable(PfxPasswordVariable),
+            AuthorityPath = parse.GetValue(TlsCa),
+        };
+        if (!files.Any)
+        {
+            return null;
+        }
+
+        try
+        {
+            return TlsCredentials.Load(files);
+        }
+        catch (TlsConfigurationException ex)
+        {
+            throw new UsageException($"TLS: {ex.Message}");
+        }
     }
 
     private static void PositiveSeconds(OptionResult result, string name) => SecondsBetween(result, name, 0.1, 86400);
@@ -150,6 +223,9 @@ internal sealed class CommonOptions
     public sealed record Settings(
         IReadOnlyList<(string Host, int Port)> Gateways, (string Scheme, string Value) Membership, string ClusterId, TimeSpan ConnectTimeout, TimeSpan CallTimeout)
     {
+        /// <summary>Mutual TLS to the gateways; null = plain TCP.</summary>
+        public TlsCredentials? Tls { get; init; }
+
         public string MembershipDescription => Membership.Scheme == MembershipUri.Sqlite ? $"sqlite:{Path.GetFullPath(Membership.Value)}"
             : Membership.Scheme == MembershipUri.Localhost ? MembershipUri.Localhost
             : "postgres:" + System.Text.RegularExpressions.Regex.Replace(Membership.Value, "(password|pwd)\\s*=[^;]*", m => m.Groups[1].Value + "=***", System.Text.RegularExpressions.RegexOptions.IgnoreCase);

@@ -102,6 +102,7 @@ public static class Program
         root.Subcommands.Add(Download.DownloadCommands.BuildDownload(common));
         root.Subcommands.Add(Download.DownloadCommands.BuildExperiment(common));
         root.Subcommands.Add(Clocks.ClockCommands.Build(common));
+        root.Subcommands.Add(Certs.CertsCommands.Build());
         root.Subcommands.Add(Election.ElectionCommands.Build(common));
         root.Subcommands.Add(P2P.P2PCommands.Build(common));
         root.Subcommands.Add(Groups.GroupCommands.Build(common));
@@ -113,15 +114,41 @@ public static class Program
     {
         var writeId = new Argument<long>("id") { Description = "Register (grain) key" };
         var writeValue = new Argument<string>("value") { Description = "Value to store" };
-        var write = new Command("write", "Stores a value in an IRegisterGrain (persisted in the silos' default storage)") { writeId, writeValue };
+        var writeIfVersion = new Option<long?>("--if-version")
+        {
+            Description = "Compare-and-set: store only if the register's version is still N (0 = never written); refused: exit 1. "
+                + "Use it to retry a write that timed out: the first attempt may still land later",
+        };
+        var write = new Command("write", "Stores a value in an IRegisterGrain (persisted in the silos' default storage)") { writeId, writeValue, writeIfVersion };
         write.SetAction((parse, ct) => Run(async () =>
         {
             var id = parse.GetValue(writeId);
             var value = parse.GetValue(writeValue) ?? "";
+            var expected = parse.GetValue(writeIfVersion);
+            if (expected < 0)
+            {
+                throw new UsageException($"--if-version must be 0 or more, not {expected}");
+            }
+
             await using var client = await ClusterAccess.ConnectAsync(common.Read(parse), ct);
             var register = client.Client.GetGrain<IRegisterGrain>(id);
-            await register.Write(value);
-            var stored = await register.Read();
+            RegisterValue stored;
+            if (expected is { } version)
+            {
+                var result = await register.WriteIfVersion(version, value);
+                stored = result.Current;
+                if (!result.Applied)
+                {
+                    var holds = stored.Value is null ? "nothing" : JsonSerializer.Serialize(stored.Value);
+                    throw new CommandFailedException($"register {id}: not written: its version is {stored.Version}, not {version} (it holds {holds}, silo {stored.SiloName})");
+                }
+            }
+            else
+            {
+                await register.Write(value);
+                stored = await register.Read();
+            }
+
             await Console.Out.WriteLineAsync($"register {id}: wrote {JsonSerializer.Serialize(value)} (version {stored.Version}, silo {stored.SiloName})");
         }));
 

@@ -30,7 +30,13 @@ public static class ClientBuilderExtensions
         }
 
         client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = options.ResponseTimeout);
+        client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = options.GatewayListRefreshPeriod);
         client.AddActivityPropagation();
+        if (options.Tls is { } tls)
+        {
+            OrleansDistTls.ConfigureClient(client, tls);
+        }
+
         return client;
     }
 }

@@ -17,4 +17,14 @@ public sealed record OrleansDistClientOptions
 
     /// <summary>How long a grain call may take before it fails with a TimeoutException.</summary>
     public TimeSpan ResponseTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How often the client rereads the gateway list from the membership table. 10 s instead of Orleans' 60 s: a
+    /// partitioned silo refuses nothing, so a long-lived client keeps sending the calls it routes through that silo's
+    /// gateway into a dead connection until the refresh (measured in the namespace lab: 53.5 s with 60 s).
+    /// </summary>
+    public TimeSpan GatewayListRefreshPeriod { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Mutual TLS to the gateways (this client's certificate, our CA); null = plain TCP (the default).</summary>
+    public TlsCredentials? Tls { get; init; }
 }

@@ -41,4 +41,7 @@ public sealed record OrleansDistSiloOptions
 
     /// <summary>How long a grain call may take before it fails with a TimeoutException.</summary>
     public TimeSpan ResponseTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Mutual TLS on the silo and gateway ports and to other silos; null = plain TCP (the default).</summary>
+    public TlsCredentials? Tls { get; init; }
 }

@@ -64,6 +64,11 @@ public static class SiloBuilderExtensions
         silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = options.ResponseTimeout);
         silo.AddActivityPropagation();
         silo.AddMachineBoundPlacement();
+        if (options.Tls is { } tls)
+        {
+            OrleansDistTls.ConfigureSilo(silo, tls);
+        }
+
         silo.Services.TryAddSingleton(TimeProvider.System);
         return silo;
     }

@@ -100,6 +100,10 @@ public static partial class Program
         using var host = Build(builder);
         var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OrleansDist.Silo.Program");
         LogSettings(logger, settings.ClusterId, settings.ServiceId, SiloSettings.Describe(settings.Membership), SiloSettings.Describe(settings.Storage));
+        if (settings.Tls is { } tls)
+        {
+            LogTls(logger, TlsCredentials.Describe(tls.Certificate), string.Join(", ", tls.Authorities.Select(a => a.Subject)));
+        }
 
         // Orleans listens with SO_REUSEPORT, so a second silo on a taken port would start and share it (the kernel then
         // splits connections between the two): refuse that here, before anything starts.
@@ -297,6 +301,9 @@ public static partial class Program
 
     [LoggerMessage(5100, LogLevel.Information, "Silo settings: cluster {ClusterId}, service {ServiceId}, membership {Membership}, storage {Storage}")]
     private static partial void LogSettings(ILogger logger, string clusterId, string serviceId, string membership, string storage);
+
+    [LoggerMessage(5101, LogLevel.Information, "Mutual TLS on the silo and gateway ports: certificate {Certificate}; peers must be issued by {Authorities}")]
+    private static partial void LogTls(ILogger logger, string certificate, string authorities);
 
     private sealed class Registrations(List<PosixSignalRegistration> registrations) : IDisposable
     {

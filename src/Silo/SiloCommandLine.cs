@@ -123,6 +123,34 @@ internal sealed class SiloCommandLine
                     + "OTEL_EXPORTER_OTLP_ENDPOINT sends them to an OpenTelemetry collector as well",
                 HelpName = "path",
             }),
+
+            // Mutual TLS (Microsoft.Orleans.Connections.Security): all of them or none; without them nothing changes.
+            Add("TlsCert", new Option<string>("--tls-cert")
+            {
+                Description = "Mutual TLS: this silo's certificate (PEM), presented to silos and clients; with --tls-key and --tls-ca "
+                    + "(`orleansdist certs make` makes a CA and certificates to try it)",
+                HelpName = "path",
+            }),
+            Add("TlsKey", new Option<string>("--tls-key")
+            {
+                Description = "Mutual TLS: the private key (PEM) of --tls-cert",
+                HelpName = "path",
+            }),
+            Add("TlsPfx", new Option<string>("--tls-pfx")
+            {
+                Description = "Mutual TLS: this silo's certificate and key as one PKCS#12 file, instead of --tls-cert and --tls-key",
+                HelpName = "path",
+            }),
+            Add("TlsPfxPassword", new Option<string>("--tls-pfx-password")
+            {
+                Description = "Password of --tls-pfx (better: the environment variable ORLEANSDIST_TlsPfxPassword)",
+                HelpName = "password",
+            }),
+            Add("TlsCa", new Option<string>("--tls-ca")
+            {
+                Description = "Mutual TLS: our CA certificate(s) (PEM); a silo or client whose certificate is not issued by it is refused (and the refusal logged)",
+                HelpName = "path",
+            }),
         ];
     }
 

@@ -64,6 +64,9 @@ internal sealed partial record SiloSettings
     /// <summary>JSON-lines file for spans; null = none.</summary>
     public string? TraceFile { get; init; }
 
+    /// <summary>Mutual TLS material, loaded and checked; null = plain TCP.</summary>
+    public TlsCredentials? Tls { get; init; }
+
     /// <summary>Merges the layers (command line &gt; ORLEANSDIST_ environment &gt; configuration section &gt; defaults) and validates them.</summary>
     /// <exception cref="SettingsException">A value is malformed or out of range.</exception>
     public static SiloSettings Resolve(SiloCommandLine cli, ParseResult parse, IConfiguration configuration, IDictionary environment)
@@ -167,6 +170,8 @@ internal sealed partial record SiloSettings
         }
 
         var peer = ResolvePeer(Get("Peer"), Get("Share"), Get("UploadRate"));
+        var tls = ResolveTls(Get);
+
         return new SiloSettings
         {
             Peer = peer,
@@ -186,6 +191,7 @@ internal sealed partial record SiloSettings
             TraceFile = string.IsNullOrWhiteSpace(Get("TraceFile").Text) ? null : Get("TraceFile").Text,
             DashboardPort = dashboardPort,
             DashboardPortIsDefault = dashboardDefault,
+            Tls = tls,
         };
     }
 
@@ -224,6 +230,33 @@ internal sealed partial record SiloSettings
         return new Grains.P2P.PeerShareOptions(name.Text, directory, bytesPerSecond);
     }
 
+    /// <summary>The TLS options, loaded when any is given (then all that are needed must be, and the files must fit).</summary>
+    private static TlsCredentials? ResolveTls(Func<string, Value> get)
+    {
+        string? Text(string key) => string.IsNullOrWhiteSpace(get(key).Text) ? null : get(key).Text;
+        var files = new TlsFiles
+        {
+            CertificatePath = Text("TlsCert"),
+            KeyPath = Text("TlsKey"),
+            PfxPath = Text("TlsPfx"),
+            PfxPassword = get("TlsPfxPassword").Text,
+            AuthorityPath = Text("TlsCa"),
+        };
+        if (!files.Any)
+        {
+            return null;
+        }
+
+        try
+        {
+            return TlsCredentials.Load(files);
+        }
+        catch (TlsConfigurationException ex)
+        {
+            throw new SettingsException($"TLS: {ex.Message}");
+        }
+    }
+
     /// <summary>The options the silo is built from.</summary>
     public OrleansDistSiloOptions ToSiloOptions() => new()
     {
@@ -239,6 +272,7 @@ internal sealed partial record SiloSettings
         Storage = Storage,
         FastMembership = FastMembership,
         ResponseTimeout = ResponseTimeout,
+        Tls = Tls,
     };
 
     public static string Describe((string Scheme, string Value) spec) => spec.Scheme switch

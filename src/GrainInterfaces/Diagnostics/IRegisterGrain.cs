@@ -11,6 +11,15 @@ public interface IRegisterGrain : IGrainWithIntegerKey
     [Alias("Write")]
     Task Write(string value);
 
+    /// <summary>
+    /// Compare-and-set: stores <paramref name="value"/> only if the register's version is still
+    /// <paramref name="expectedVersion"/> (0 = never written), and returns whether it did and what the register holds now.
+    /// A client whose write timed out cannot know whether it took effect (the request may still be in flight and land
+    /// later); with this write a late request finds a newer version and is refused instead of overwriting newer writes.
+    /// </summary>
+    [Alias("WriteIfVersion")]
+    Task<RegisterWriteResult> WriteIfVersion(long expectedVersion, string value);
+
     /// <summary>The stored value, how many writes it has seen, and which silo answered.</summary>
     [Alias("Read")]
     Task<RegisterValue> Read();
@@ -21,6 +30,11 @@ public interface IRegisterGrain : IGrainWithIntegerKey
 /// <param name="SiloName">Name of the silo hosting the activation that answered.</param>
 [GenerateSerializer, Immutable, Alias("OrleansDist.RegisterValue")]
 public sealed record RegisterValue([property: Id(0)] string? Value, [property: Id(1)] long Version, [property: Id(2)] string SiloName);
+
+/// <param name="Applied">True when the write was stored; false when the register's version was not the expected one.</param>
+/// <param name="Current">What the register holds after the call (the new value when applied, the newer one when refused).</param>
+[GenerateSerializer, Immutable, Alias("OrleansDist.RegisterWriteResult")]
+public sealed record RegisterWriteResult([property: Id(0)] bool Applied, [property: Id(1)] RegisterValue Current);
 
 /// <summary>The persisted state of an <see cref="IRegisterGrain"/>.</summary>
 [GenerateSerializer, Alias("OrleansDist.RegisterState")]

@@ -1,4 +1,5 @@
 using Dist.GrainInterfaces.Diagnostics;
+using Microsoft.Extensions.Logging;
 
 namespace OrleansDist.Grains.Diagnostics;
 
@@ -6,16 +7,42 @@ namespace OrleansDist.Grains.Diagnostics;
 public sealed class RegisterGrain(
     [PersistentState("register")] IPersistentState<RegisterState> register,
     ILocalSiloDetails silo,
-    TimeProvider time) : Grain, IRegisterGrain
+    TimeProvider time,
+    ILogger<RegisterGrain> logger) : Grain, IRegisterGrain
 {
-    public async Task Write(string value)
+    public Task Write(string value) => StoreAsync(value);
+
+    public async Task<RegisterWriteResult> WriteIfVersion(long expectedVersion, string value)
     {
+        if (register.State.Version != expectedVersion)
+        {
+            RegisterLog.Refused(logger, this.GetPrimaryKeyLong(), value, expectedVersion, register.State.Version);
+            return new RegisterWriteResult(false, Current());
+        }
+
+        await StoreAsync(value);
+        return new RegisterWriteResult(true, Current());
+    }
+
+    public Task<RegisterValue> Read() => Task.FromResult(Current());
+
+    private RegisterValue Current() => new(register.State.Value, register.State.Version, silo.Name);
+
+    private async Task StoreAsync(string value)
+    {
+        var (oldValue, oldVersion, oldLastWrite) = (register.State.Value, register.State.Version, register.State.LastWrite);
         register.State.Value = value;
         register.State.Version++;
         register.State.LastWrite = time.GetUtcNow();
-        await register.WriteStateAsync();
+        try
+        {
+            await register.WriteStateAsync();
+        }
+        catch
+        {
+            // not stored: the activation must not answer reads (or compare versions) with a write storage refused
+            (register.State.Value, register.State.Version, register.State.LastWrite) = (oldValue, oldVersion, oldLastWrite);
+            throw;
+        }
     }
-
-    public Task<RegisterValue> Read() =>
-        Task.FromResult(new RegisterValue(register.State.Value, register.State.Version, silo.Name));
 }
