@@ -1,3 +1,4 @@
+using OrleansDist.Grains.Tests.Servers;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
