@@ -30,27 +30,11 @@ internal sealed class SerialServer : IRunningServer
     {
         while (!cancellationToken.IsCancellationRequested)
         {
-            Socket connection;
-            try
-            {
-                connection = listener.Accept();
-            }
-            catch (ObjectDisposedException)
+            if (BlockingAccept.Next(listener, cancellationToken) is not { } connection)
             {
                 return;
-            }
-            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.Interrupted or SocketError.OperationAborted or SocketError.Shutdown)
-            {
-                return;
-            }
-            catch (SocketException ex)
-            {
-                Console.Error.WriteLine($"accept failed: {ex.SocketErrorCode}: {ex.Message}");
-                Thread.Sleep(50);
-                continue;
             }
 
-            connection.NoDelay = true;
             BlockingLineSession.ServeAndClose(connection, settings, cancellationToken);
         }
     }

@@ -44,27 +44,11 @@ internal sealed class ThreadPerConnectionServer : IRunningServer
         var token = _stop.Token;
         while (!token.IsCancellationRequested)
         {
-            Socket connection;
-            try
-            {
-                connection = listener.Accept();
-            }
-            catch (ObjectDisposedException)
+            if (BlockingAccept.Next(listener, token) is not { } connection)
             {
                 return;
-            }
-            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.Interrupted or SocketError.OperationAborted or SocketError.Shutdown)
-            {
-                return;
-            }
-            catch (SocketException ex)
-            {
-                Console.Error.WriteLine($"accept failed: {ex.SocketErrorCode}: {ex.Message}");
-                Thread.Sleep(50);
-                continue;
             }
 
-            connection.NoDelay = true;
             _open[connection] = 0;
             var thread = new Thread(() =>
             {
