@@ -13,7 +13,9 @@ namespace OrleansDist.Client.Servers;
 /// with the reason (refused, reset, closed, an error line, a wrong reply, the deadline). With
 /// <c>holdUntilAllReplied</c> a client says <c>exit</c> only once every client has its reply, so that the goodbyes (and
 /// the actor design's deactivations) do not compete with the replies being timed; a server that serves one connection
-/// at a time per worker (serial, process) needs the exit at once to move on.
+/// at a time per worker (serial, process) needs the exit at once to move on. Besides the figure it records when the last
+/// client was connected and the longest any client waited from sending its task to its reply: the first is the cost of
+/// opening N connections (on the generator's machine as much as on the server's), the second the server's own delay.
 /// </summary>
 internal static class LoadGenerator
 {
@@ -26,13 +28,14 @@ internal static class LoadGenerator
         deadlineSource.CancelAfter(deadline);
         var token = deadlineSource.Token;
         var replyTimes = new double[clients];
+        var phases = new ClientPhases[clients];
         var failures = new string?[clients];
         var clock = Stopwatch.StartNew();
         var tasks = new Task[clients];
         for (var i = 0; i < clients; i++)
         {
             var index = i;
-            tasks[i] = RunClientAsync(server, $"task {runTag} client {index:D5}", clock, settled, token).ContinueWith(t =>
+            tasks[i] = RunClientAsync(server, $"task {runTag} client {index:D5}", clock, phases, index, settled, token).ContinueWith(t =>
             {
                 if (t.IsCompletedSuccessfully)
                 {
@@ -49,6 +52,8 @@ internal static class LoadGenerator
         cancellationToken.ThrowIfCancellationRequested();
         var wall = clock.Elapsed.TotalSeconds;
         var times = replyTimes.Where((_, i) => failures[i] is null).Order().ToArray();
+        var connected = phases.Where(p => p.Connected > 0).Select(p => p.Connected).DefaultIfEmpty().Max();
+        var longestWait = replyTimes.Select((reply, i) => failures[i] is null ? reply - phases[i].Sent : 0).DefaultIfEmpty().Max();
         var reasons = failures.OfType<string>().GroupBy(f => f).ToDictionary(g => g.Key, g => g.Count());
         return new LoadRunResult(
             clients,
@@ -58,11 +63,13 @@ internal static class LoadGenerator
             times.Length > 0 ? times[0] : null,
             times.Length > 0 ? times[times.Length / 2] : null,
             wall,
-            deadlineSource.IsCancellationRequested && !cancellationToken.IsCancellationRequested);
+            deadlineSource.IsCancellationRequested && !cancellationToken.IsCancellationRequested,
+            connected > 0 ? connected : null,
+            times.Length > 0 ? longestWait : null);
     }
 
     /// <returns>Seconds from the run's start until this client's correct reply.</returns>
-    private static async Task<double> RunClientAsync(IPEndPoint server, string text, Stopwatch clock, Countdown settled, CancellationToken cancellationToken)
+    private static async Task<double> RunClientAsync(IPEndPoint server, string text, Stopwatch clock, ClientPhases[] phases, int index, Countdown settled, CancellationToken cancellationToken)
     {
         var phase = "connect";
         var counted = false;
@@ -71,7 +78,9 @@ internal static class LoadGenerator
             using var socket = new Socket(server.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             await socket.ConnectAsync(server, cancellationToken);
             phase = "reply";
+            phases[index].Connected = clock.Elapsed.TotalSeconds;
             await socket.SendAsync(Encoding.UTF8.GetBytes(text + "\n"), SocketFlags.None, cancellationToken);
+            phases[index].Sent = clock.Elapsed.TotalSeconds;
             var reader = new ReplyReader(socket);
             var reply = await reader.ReadLineAsync(cancellationToken);
             var seconds = clock.Elapsed.TotalSeconds;
@@ -143,6 +152,13 @@ internal static class LoadGenerator
         }
 
         public Task WaitAsync(CancellationToken cancellationToken) => hold ? _all.Task.WaitAsync(cancellationToken) : Task.CompletedTask;
+    }
+
+    /// <summary>Seconds from the run's start until the client was connected and until its task was sent (0: not reached).</summary>
+    private struct ClientPhases
+    {
+        public double Connected;
+        public double Sent;
     }
 
     private sealed class WrongReplyException(string message) : Exception(message);

@@ -3,6 +3,8 @@ namespace OrleansDist.Client.Servers;
 /// <summary>One load run: N clients connected at once, each sent one task.</summary>
 /// <param name="Seconds">From the start until the last correct reply; null unless every client got one.</param>
 /// <param name="Failures">Why clients got no correct reply, with how many each.</param>
+/// <param name="AllConnectedSeconds">From the start until the last client that connected was connected.</param>
+/// <param name="LongestWaitSeconds">The longest any client waited from sending its task to its correct reply: the server's own delay, without the time the clients took to connect.</param>
 internal sealed record LoadRunResult(
     int Clients,
     double? Seconds,
@@ -11,7 +13,9 @@ internal sealed record LoadRunResult(
     double? FirstReplySeconds,
     double? MedianReplySeconds,
     double WallSeconds,
-    bool DeadlineReached)
+    bool DeadlineReached,
+    double? AllConnectedSeconds,
+    double? LongestWaitSeconds)
 {
     public int Failed => Clients - Replied;
 

@@ -131,14 +131,16 @@ internal sealed class ServersExperiment(ServersExperimentSettings settings, Text
 
     /// <summary>
     /// One untimed wave first, so that no run pays for start-up (JIT in every worker process, the first grain activations):
-    /// as many clients as the process design has workers, 10 otherwise; with CPU work as many as there are cores (a
-    /// bigger wave would burn CPU-seconds per client for nothing), and serial one client.
+    /// as many clients as the process design has workers, otherwise as many as the largest run up to 1,000 (10 clients do
+    /// not get the connection, session and grain-activation paths past the JIT's first tiers: the actor design's first
+    /// run of 10,000 took a second longer than the next ones); with CPU work as many as there are cores (a bigger wave
+    /// would burn CPU-seconds per client for nothing), and serial one client.
     /// </summary>
     private async Task WarmUpAsync(ServerProcess server, string design, CancellationToken cancellationToken)
     {
         var clients = design == "serial" ? 1
             : settings.Work == Dist.GrainInterfaces.Servers.ServerWorkKind.Cpu ? Environment.ProcessorCount
-            : design == "process" ? settings.Workers : 10;
+            : design == "process" ? settings.Workers : Math.Clamp(settings.Clients.Max(), 10, 1000);
         var deadline = settings.Deadline ?? TimeSpan.FromSeconds(Math.Max(30, (ExpectedSeconds(design, clients) * 1.5) + 10));
         var warm = await LoadGenerator.RunAsync(new IPEndPoint(IPAddress.Loopback, server.Port), clients, $"{design}-warm-up", deadline, HoldsConnections(design), cancellationToken);
         await output.WriteLineAsync(warm.Succeeded
@@ -203,7 +205,7 @@ internal sealed class ServersExperiment(ServersExperimentSettings settings, Text
     {
         var load = r.Load;
         var outcome = load.Succeeded
-            ? string.Create(CultureInfo.InvariantCulture, $"{load.Seconds:0.00} s (first reply {load.FirstReplySeconds:0.00} s)")
+            ? string.Create(CultureInfo.InvariantCulture, $"{load.Seconds:0.00} s (first reply {load.FirstReplySeconds:0.00} s; all connected by {load.AllConnectedSeconds:0.00} s; longest wait after sending {load.LongestWaitSeconds:0.00} s)")
             : string.Create(CultureInfo.InvariantCulture, $"FAILED after {load.WallSeconds:0.0} s: {load.Replied}/{clients} replied; {load.FailureSummary}");
         return string.Create(CultureInfo.InvariantCulture,
             $"  [{design}, {clients} clients, run {run}/{settings.Repeat}] {outcome}; server CPU {r.ServerCpuSeconds:0.00} s (util. {r.CpuUtilisation:0.00}), {(r.Efficiency is { } e ? $"work eff. {e:0.00}, " : "")}peak {r.PeakThreads} threads in {r.PeakProcesses} process(es), {r.PeakRssBytes / 1048576.0:0} MB; load avg. {r.LoadAverage:0.0}");

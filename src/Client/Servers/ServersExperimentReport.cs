@@ -45,17 +45,18 @@ internal sealed class ServersExperimentReport(IReadOnlyList<ServerDesignResult> 
         }
 
         output.WriteLine();
-        output.WriteLine(" design     | clients | median s | × T    | runs (s)              | work eff. | CPU util. | server CPU s | threads | procs | RSS MB | note");
-        output.WriteLine("------------|---------|----------|--------|-----------------------|-----------|-----------|--------------|---------|-------|--------|-----");
+        output.WriteLine(" design     | clients | median s | × T    | connected | max wait | runs (s)              | work eff. | CPU util. | server CPU s | threads | procs | RSS MB | note");
+        output.WriteLine("------------|---------|----------|--------|-----------|----------|-----------------------|-----------|-----------|--------------|---------|-------|--------|-----");
         foreach (var r in results)
         {
             var last = r.Runs.LastOrDefault();
             var runs = string.Join(", ", r.Runs.Select(x => x.Load.Seconds is { } s ? s.ToString("0.00", CultureInfo.InvariantCulture) : "fail"));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $" {r.Design,-10} | {r.Clients,7} | {Show(r.MedianSeconds, "0.00"),8} | {Show(r.MedianSeconds / t, "0.00"),6} | {runs,-21} | {Show(MedianOf(r, x => x.Efficiency), "0.00"),9} | {Show(Median(r, x => x.CpuUtilisation), "0.00"),9} | {Show(Median(r, x => x.ServerCpuSeconds), "0.0"),12} | {last?.PeakThreads.ToString(CultureInfo.InvariantCulture) ?? "",7} | {last?.PeakProcesses.ToString(CultureInfo.InvariantCulture) ?? "",5} | {(last is null ? "" : (last.PeakRssBytes / 1048576.0).ToString("0", CultureInfo.InvariantCulture)),6} | {r.Reason}"));
+                $" {r.Design,-10} | {r.Clients,7} | {Show(r.MedianSeconds, "0.00"),8} | {Show(r.MedianSeconds / t, "0.00"),6} | {Show(MedianOf(r, x => x.Load.AllConnectedSeconds), "0.00"),9} | {Show(MedianOf(r, x => x.Load.LongestWaitSeconds), "0.00"),8} | {runs,-21} | {Show(MedianOf(r, x => x.Efficiency), "0.00"),9} | {Show(Median(r, x => x.CpuUtilisation), "0.00"),9} | {Show(Median(r, x => x.ServerCpuSeconds), "0.0"),12} | {last?.PeakThreads.ToString(CultureInfo.InvariantCulture) ?? "",7} | {last?.PeakProcesses.ToString(CultureInfo.InvariantCulture) ?? "",5} | {(last is null ? "" : (last.PeakRssBytes / 1048576.0).ToString("0", CultureInfo.InvariantCulture)),6} | {r.Reason}"));
         }
 
         output.WriteLine();
+        output.WriteLine("connected = seconds from the start until the last client was connected; max wait = the longest any client waited from sending its task to its reply (the server's own delay, without the connecting); medians over the runs.");
         output.WriteLine("work eff. (--work cpu only) = replied × T / (seconds × cores): the CPU work the replies claim per second over what the cores allow; a design cannot exceed 1.");
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"load avg. = the machine's 1-minute load average as each run started (runs {results.SelectMany(r => r.Runs).Select(x => x.LoadAverage).OfType<double>().DefaultIfEmpty().Min():0.0} to {results.SelectMany(r => r.Runs).Select(x => x.LoadAverage).OfType<double>().DefaultIfEmpty().Max():0.0}); above the core count, other processes took CPU from the runs."));
         output.WriteLine("CPU util. = the server process tree's measured CPU time / (seconds × cores). threads, procs, RSS: the server tree's peak during the last run (RSS summed over its processes).");
@@ -92,6 +93,8 @@ internal sealed class ServersExperimentReport(IReadOnlyList<ServerDesignResult> 
             r.Reason,
             MedianSeconds = Round(r.MedianSeconds),
             MedianOverTask = Round(r.MedianSeconds / settings.TaskDuration.TotalSeconds),
+            MedianAllConnectedSeconds = Round(MedianOf(r, x => x.Load.AllConnectedSeconds)),
+            MedianLongestWaitSeconds = Round(MedianOf(r, x => x.Load.LongestWaitSeconds)),
             Efficiency = Round(MedianOf(r, x => x.Efficiency)),
             CpuUtilisation = Round(Median(r, x => x.CpuUtilisation)),
             Runs = r.Runs.Select(x => new
@@ -100,6 +103,8 @@ internal sealed class ServersExperimentReport(IReadOnlyList<ServerDesignResult> 
                 Seconds = Round(x.Load.Seconds),
                 FirstReplySeconds = Round(x.Load.FirstReplySeconds),
                 MedianReplySeconds = Round(x.Load.MedianReplySeconds),
+                AllConnectedSeconds = Round(x.Load.AllConnectedSeconds),
+                LongestWaitSeconds = Round(x.Load.LongestWaitSeconds),
                 WallSeconds = Round(x.Load.WallSeconds),
                 x.Load.Replied,
                 x.Load.Failed,

@@ -166,6 +166,12 @@ public sealed class TaskServerProcessTests(ITestOutputHelper output)
                 Assert.InRange(row.GetProperty("median_seconds").GetDouble(), 0.19, 1.5); // a task takes T; the clocks of two processes may differ by a millisecond
                 var run = Assert.Single(row.GetProperty("runs").EnumerateArray());
                 Assert.Equal(4, run.GetProperty("replied").GetInt32());
+
+                // the phases: every client connected before the last reply, and waited at least T after sending its task
+                var seconds = run.GetProperty("seconds").GetDouble();
+                Assert.InRange(run.GetProperty("all_connected_seconds").GetDouble(), 0, seconds - 0.19);
+                Assert.InRange(run.GetProperty("longest_wait_seconds").GetDouble(), 0.19, seconds);
+                Assert.Equal(run.GetProperty("longest_wait_seconds").GetDouble(), row.GetProperty("median_longest_wait_seconds").GetDouble());
             }
 
             Assert.True(File.Exists(Path.Combine(directory.FullName, "time-vs-clients.svg")));

@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+"""What this machine itself costs for N clients connecting at once: the servers experiment's 10,000-client run with a
+minimal C server (floor_server.c: one thread, epoll, a FIFO of deadlines) and a C load generator (floor_clients.c: one
+thread, epoll), next to our async and actor designs measured with the same C generator, in one run.
+
+  python3 bench/servers/floor/floor.py [--clients 10000] [--task-ms 3000] [--repeat 5] [--designs floor,async,actor]
+                                       [--out results/servers-floor]
+
+Needs gcc and a Release build of the client (dotnet build src/Client -c Release). Prints a table of medians and writes
+results.json: per design, every run's last reply (from the first connect, as the experiment counts), when the last
+client was connected, when the last task was sent, and the last reply minus the last send (the server's own delay).
+If the floor itself takes more than 1.1 x T, no server on this machine can meet 1.1 x T with the clients on it too.
+"""
+import argparse
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
+CLIENT_DLL = os.path.join(ROOT, "src", "Client", "bin", "Release", "net10.0", "OrleansDist.Client.dll")
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def compile_c(build):
+    if shutil.which("gcc") is None:
+        sys.exit("floor.py: gcc is needed to build the C floor (apt-get install gcc)")
+    binaries = {}
+    for name in ("floor_server", "floor_clients"):
+        binaries[name] = os.path.join(build, name)
+        subprocess.run(["gcc", "-O2", "-Wall", "-o", binaries[name], os.path.join(HERE, name + ".c")], check=True)
+    return binaries
+
+
+def start_server(design, port, task_ms, binaries):
+    if design == "floor":
+        command = [binaries["floor_server"], str(port), str(task_ms)]
+    else:
+        if not os.path.exists(CLIENT_DLL):
+            sys.exit("floor.py: %s is missing: run dotnet build src/Client -c Release first" % CLIENT_DLL)
+        command = ["dotnet", CLIENT_DLL, "server", "run", "--design", design, "--port", str(port), "--task-ms", str(task_ms)]
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    started = time.time()
+    while time.time() - started < 60:
+        line = server.stdout.readline()
+        if not line:
+            break
+        if line.startswith("SERVER READY"):
+            return server
+    server.kill()
+    sys.exit("floor.py: %s did not print SERVER READY" % design)
+
+
+def run_clients(binaries, port, clients, task_ms):
+    deadline = max(30.0, task_ms / 1000.0 * 3 + 20)
+    done = subprocess.run([binaries["floor_clients"], str(port), str(clients), str(deadline)], capture_output=True, text=True)
+    fields = dict(part.split("=") for part in done.stdout.split())
+    run = {key: float(value) for key, value in fields.items() if key != "clients"}
+    run["failed"] = int(run["failed"])
+    run["server_delay"] = round(run["last_reply"] - run["sent"], 3)
+    return run
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clients", type=int, default=10000)
+    parser.add_argument("--task-ms", type=int, default=3000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--designs", default="floor,async,actor", help="floor and any orleansdist server design")
+    parser.add_argument("--out", default=os.path.join(ROOT, "results", "servers-floor"))
+    args = parser.parse_args()
+    if args.clients < 1 or args.task_ms < 1 or args.repeat < 1:
+        parser.error("--clients, --task-ms and --repeat must be at least 1")
+
+    build = tempfile.mkdtemp(prefix="servers-floor-")
+    binaries = compile_c(build)
+    t = args.task_ms / 1000.0
+    results = []
+    try:
+        for design in args.designs.split(","):
+            port = free_port()
+            server = start_server(design, port, args.task_ms, binaries)
+            try:
+                warm = run_clients(binaries, port, min(args.clients, 1000), args.task_ms)
+                print("[%s] warm-up: %d clients, last reply %.2f s (not counted)" % (design, min(args.clients, 1000), warm["last_reply"]), flush=True)
+                runs = []
+                for index in range(args.repeat):
+                    time.sleep(2)
+                    run = run_clients(binaries, port, args.clients, args.task_ms)
+                    runs.append(run)
+                    print("[%s, %d clients, run %d/%d] last reply %.3f s; connected by %.3f s; last sent %.3f s; server delay %.3f s; failed %d"
+                          % (design, args.clients, index + 1, args.repeat, run["last_reply"], run["connected"], run["sent"], run["server_delay"], run["failed"]), flush=True)
+            finally:
+                server.kill()
+                server.wait()
+            ok = [r for r in runs if r["failed"] == 0]
+            results.append({
+                "design": design,
+                "clients": args.clients,
+                "median_seconds": round(statistics.median(r["last_reply"] for r in ok), 3) if ok else None,
+                "median_connected_seconds": round(statistics.median(r["connected"] for r in ok), 3) if ok else None,
+                "median_server_delay_seconds": round(statistics.median(r["server_delay"] for r in ok), 3) if ok else None,
+                "failed_runs": len(runs) - len(ok),
+                "runs": runs,
+            })
+    finally:
+        shutil.rmtree(build, ignore_errors=True)
+
+    print()
+    print("Median of %d runs, %d clients, T = %.3g s, %d cores (C load generator for every design)" % (args.repeat, args.clients, t, os.cpu_count()))
+    print(" design | last reply s | x T  | connected by s | server delay s | failed runs")
+    print("--------|--------------|------|----------------|----------------|------------")
+    for r in results:
+        if r["median_seconds"] is None:
+            print(" %-6s | %12s | %4s | %14s | %14s | %d" % (r["design"], "FAIL", "-", "-", "-", r["failed_runs"]))
+            continue
+        print(" %-6s | %12.3f | %4.2f | %14.3f | %14.3f | %d" % (r["design"], r["median_seconds"], r["median_seconds"] / t,
+                                                            r["median_connected_seconds"], r["median_server_delay_seconds"], r["failed_runs"]))
+    print("server delay = last reply - last task sent")
+    os.makedirs(args.out, exist_ok=True)
+    path = os.path.join(args.out, "results.json")
+    with open(path, "w") as f:
+        json.dump({"benchmark": "servers-floor", "clients": args.clients, "task_ms": args.task_ms, "repeat": args.repeat,
+                   "cores": os.cpu_count(), "designs": results}, f, indent=2)
+    print("Wrote " + path)
+
+
+if __name__ == "__main__":
+    main()
