@@ -153,13 +153,26 @@ cmd_start() {
         as_pg "$BIN/initdb" -D "$DATA" -A trust -U postgres -E UTF8 --no-locale >>"$LOG" 2>&1 || die "initdb failed"
     fi
 
-    echo "$port" >"$ROOT/port"
-    log "pg_ctl start on 127.0.0.1:$port"
-    if ! as_pg "$BIN/pg_ctl" -D "$DATA" -l "$SERVER_LOG" -w -t 60 \
-        -o "-p $port -k $ROOT -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-        start >>"$LOG" 2>&1; then
+    # No listener on a port does not make it free: a client socket may hold it as its ephemeral port (55432 is inside
+    # Linux's 32768-60999), and then the bind fails. Such a port is skipped, up to 20 times.
+    while true; do
+        echo "$port" >"$ROOT/port"
+        log "pg_ctl start on 127.0.0.1:$port"
+        if as_pg "$BIN/pg_ctl" -D "$DATA" -l "$SERVER_LOG" -w -t 60 \
+            -o "-p $port -k $ROOT -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+            start >>"$LOG" 2>&1; then
+            break
+        fi
+        tries=$((tries + 1))
+        if [[ $tries -lt 20 ]] && grep -q "could not bind" "$SERVER_LOG" 2>/dev/null; then
+            info "port $port could not be bound (held by another socket); trying $((port + 1))"
+            : >"$SERVER_LOG"
+            port=$((port + 1))
+            while port_in_use "$port"; do port=$((port + 1)); done
+            continue
+        fi
         die "pg_ctl start failed"
-    fi
+    done
     wait_ready "$port" || die "server did not become ready on port $port"
     ensure_database "$port"
     info "started on 127.0.0.1:$port (data: $DATA)"
