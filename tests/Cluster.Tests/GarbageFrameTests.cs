@@ -13,6 +13,9 @@ public sealed class GarbageFrameTests(ITestOutputHelper output)
 {
     private const int FramesPerPort = 10_000;
 
+    /// <summary>The garbage goes on at least this long, so that "the client kept calling meanwhile" means something on a fast machine too (10,000 frames took 0.6 s).</summary>
+    private static readonly TimeSpan MinimumAttack = TimeSpan.FromSeconds(2);
+
     [Fact]
     public async Task TenThousandGarbageFramesAtTheSiloPortAndAtTheGatewayPortCostAClientNoCall()
     {
@@ -85,7 +88,7 @@ public sealed class GarbageFrameTests(ITestOutputHelper output)
     private sealed record FuzzResult(int Frames, long Bytes, int Connections, int HalfPrefixes, int ClosedBySilo);
 
     /// <summary>
-    /// Sends <see cref="FramesPerPort"/> garbage frames over many connections, 8 at a time: random bytes of random lengths,
+    /// Sends <see cref="FramesPerPort"/> garbage frames (and more until <see cref="MinimumAttack"/> has passed) over many connections, 8 at a time: random bytes of random lengths,
     /// most behind a length prefix (the true length, a small plausible one, or a huge one), some without any; a connection
     /// ends after 1-60 frames, some with a half-written length prefix left hanging.
     /// </summary>
@@ -97,10 +100,12 @@ public sealed class GarbageFrameTests(ITestOutputHelper output)
         var halfPrefixes = 0;
         var closedBySilo = 0;
         var hanging = new List<Socket>();
+        var clock = Stopwatch.StartNew();
+        bool More() => Interlocked.Add(ref frames, 0) < FramesPerPort || clock.Elapsed < MinimumAttack;
         var workers = Enumerable.Range(0, 8).Select(worker => Task.Run(async () =>
         {
             var random = new Random(seed * 1000 + worker);
-            while (Interlocked.Add(ref frames, 0) < FramesPerPort)
+            while (More())
             {
                 var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
                 Interlocked.Increment(ref connections);
@@ -109,7 +114,7 @@ public sealed class GarbageFrameTests(ITestOutputHelper output)
                 {
                     await socket.ConnectAsync(endpoint);
                     var count = random.Next(1, 61);
-                    for (var i = 0; i < count && Interlocked.Add(ref frames, 0) < FramesPerPort; i++)
+                    for (var i = 0; i < count && More(); i++)
                     {
                         var frame = Garbage(random);
                         await socket.SendAsync(frame, SocketFlags.None);

@@ -74,9 +74,15 @@ public static class OrleansSchemaInstaller
             }
 
             var remaining = maxWait - clock.Elapsed;
-            // too little left for another attempt to mean anything: give up now rather than announce a retry "in 0 s"
+            // too little left for another attempt to mean anything: no retry "in 0 s"; but the caller was promised maxWait,
+            // so the failure comes when it is over, not up to a quarter of a second before
             if (remaining < TimeSpan.FromMilliseconds(250))
             {
+                if (remaining > TimeSpan.Zero)
+                {
+                    await Task.Delay(remaining, cancellationToken).ConfigureAwait(false);
+                }
+
                 throw new SchemaInstallException(
                     $"database {database} still unreachable after {Format(maxWait)} ({attempt} attempts): {failure.Description}", error);
             }

@@ -19,17 +19,19 @@ internal static class P2PDownloadDriver
     {
         var peer = await environment.FindPeerAsync(peerName);
         var grain = environment.Peer(peer);
-        P2PDownloadStatus? status = null;
+        P2PDownloadStatus status;
         DateTime? downSince = null;
-        var restartAllowed = request.Restart;
+        var started = false;
         while (true)
         {
             try
             {
-                status = status is null ? await grain.StartDownload(request with { Restart = restartAllowed }) : await grain.GetDownload(request.Path)
+                // after a failed poll the download is asked for, not started again: the poll may have failed on the way
+                // (a dead gateway) while the peer went on, and a new start of a finished download is a new, empty attempt
+                status = !started ? await grain.StartDownload(request) : await grain.GetDownload(request.Path)
                     // null: the peer came back (its silo restarted) without this download; start it again, it resumes
                     ?? await grain.StartDownload(request with { Restart = false });
-                restartAllowed = false;
+                started = true;
                 if (downSince is not null)
                 {
                     await log.WriteLineAsync($"peer {peerName} answers again after {(DateTime.UtcNow - downSince.Value).TotalSeconds:0.0} s; attempt {status.Attempt}, {status.ResumedChunks} verified chunks kept");
@@ -52,7 +54,6 @@ internal static class P2PDownloadDriver
                     throw new CommandFailedException($"peer {peerName} has not answered for {wait.TotalSeconds:0} s; its verified chunks are kept, run the same command again to resume");
                 }
 
-                status = null;
                 await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
                 continue;
             }
