@@ -12,6 +12,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Console;
 using Orleans.Dashboard;
 using OrleansDist.Grains.P2P;
+using OrleansDist.Grains.Servers;
 using OrleansDist.Hosting;
 using OrleansDist.Telemetry;
 
@@ -92,6 +93,11 @@ public static partial class Program
             if (settings.Peer is { } peer)
             {
                 silo.AddP2PPeers([peer]);
+            }
+
+            if (settings.TaskServer is { } taskServer)
+            {
+                silo.AddActorServerFrontEnd(taskServer);
             }
 
             // on every silo, served or not: the dashboard's data comes from grains and profilers on every silo

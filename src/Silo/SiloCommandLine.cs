@@ -117,6 +117,25 @@ internal sealed class SiloCommandLine
                 HelpName = "rate",
                 DefaultValueFactory = _ => "0",
             }),
+            Add("TaskServerPort", new Option<string>("--task-server-port")
+            {
+                Description = "Server designs: run the actor design's TCP front end in this silo on this port (every silo of the "
+                    + "cluster may use the same port; connections are spread over the silos of one machine); 0 = none",
+                HelpName = "port",
+                DefaultValueFactory = _ => "0",
+            }),
+            Add("TaskMs", new Option<string>("--task-ms")
+            {
+                Description = "Server designs: how long one task of the front end takes, in milliseconds",
+                HelpName = "ms",
+                DefaultValueFactory = _ => "3000",
+            }),
+            Add("Work", new Option<string>("--work")
+            {
+                Description = "Server designs: io (a task waits) or cpu (a task burns CPU)",
+                HelpName = "io|cpu",
+                DefaultValueFactory = _ => "io",
+            }),
             Add("TraceFile", new Option<string>("--trace-file")
             {
                 Description = "Append the spans of every grain call to this file as JSON lines (read them with `orleansdist trace FILE`); "

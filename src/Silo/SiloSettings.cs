@@ -61,6 +61,9 @@ internal sealed partial record SiloSettings
     /// <summary>The P2P peer this silo hosts (<c>--peer NAME --share DIR [--upload-rate R]</c>); null = none.</summary>
     public Grains.P2P.PeerShareOptions? Peer { get; init; }
 
+    /// <summary>The actor design's TCP front end in this silo (<c>--task-server-port</c>), or null.</summary>
+    public Grains.Servers.ActorFrontEndOptions? TaskServer { get; init; }
+
     /// <summary>JSON-lines file for spans; null = none.</summary>
     public string? TraceFile { get; init; }
 
@@ -171,10 +174,12 @@ internal sealed partial record SiloSettings
 
         var peer = ResolvePeer(Get("Peer"), Get("Share"), Get("UploadRate"));
         var tls = ResolveTls(Get);
+        var taskServer = ResolveTaskServer(Get("TaskServerPort"), Get("TaskMs"), Get("Work"), Boolean(Get("ListenAny")) ? IPAddress.Any : ip, responseTimeout);
 
         return new SiloSettings
         {
             Peer = peer,
+            TaskServer = taskServer,
             ClusterId = clusterId,
             ServiceId = serviceId,
             Name = string.IsNullOrEmpty(name.Text) ? null : name.Text,
@@ -192,6 +197,38 @@ internal sealed partial record SiloSettings
             DashboardPort = dashboardPort,
             DashboardPortIsDefault = dashboardDefault,
             Tls = tls,
+        };
+    }
+
+    private static Grains.Servers.ActorFrontEndOptions? ResolveTaskServer(Value port, Value taskMs, Value work, IPAddress address, TimeSpan responseTimeout)
+    {
+        if (!int.TryParse(port.Text, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number > 65535)
+        {
+            throw port.Invalid("expected a port number, 1-65535, or 0 for none");
+        }
+
+        if (!int.TryParse(taskMs.Text, NumberStyles.None, CultureInfo.InvariantCulture, out var ms) || ms > 3_600_000)
+        {
+            throw taskMs.Invalid("expected milliseconds, 0-3600000");
+        }
+
+        // a task is one grain call: one that outlasts the response timeout would be cut off every time
+        if (TimeSpan.FromMilliseconds(ms) >= responseTimeout)
+        {
+            throw taskMs.Invalid(string.Create(CultureInfo.InvariantCulture, $"a task must end within --response-timeout ({responseTimeout.TotalSeconds:0.###} s)"));
+        }
+
+        if (!Enum.TryParse<Dist.GrainInterfaces.Servers.ServerWorkKind>(work.Text, ignoreCase: true, out var kind) || !Enum.IsDefined(kind) || int.TryParse(work.Text, out _))
+        {
+            throw work.Invalid("expected io or cpu");
+        }
+
+        return number == 0 ? null : new Grains.Servers.ActorFrontEndOptions
+        {
+            Endpoint = new IPEndPoint(address, number),
+            TaskDuration = TimeSpan.FromMilliseconds(ms),
+            Work = kind,
+            Listeners = Grains.Servers.ServerSocket.DefaultListeners,
         };
     }
 

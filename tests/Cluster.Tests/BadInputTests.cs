@@ -79,6 +79,17 @@ public sealed partial class BadInputTests(ITestOutputHelper output)
         Assert.Contains("sqlite:<path>, postgres:<connection string>, localhost", result.StdErr);
     }
 
+    [Theory]
+    [InlineData("--task-server-port http", "--task-server-port: 'http' is not valid: expected a port number")]
+    [InlineData("--task-server-port 7100 --task-ms 40000", "--task-ms: '40000' is not valid: a task must end within --response-timeout (10 s)")]
+    [InlineData("--task-server-port 7100 --work gpu", "--work: 'gpu' is not valid: expected io or cpu")]
+    public async Task TaskServerOptionsAreCheckedBeforeTheSiloStarts(string arguments, string message)
+    {
+        var result = await SiloProcess.RunAsync(SiloProcess.SiloDll, TimeSpan.FromSeconds(30), arguments.Split(' '));
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(message, result.StdErr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task SecondSiloOnTheSamePortIsRefused()
     {

@@ -25,7 +25,7 @@ internal sealed record ServerRunSettings
 
     public int Backlog { get; init; } = ServerSocket.DefaultBacklog;
 
-    public const int DefaultListeners = 4;
+    public const int DefaultListeners = ServerSocket.DefaultListeners;
 
     /// <summary>Listening sockets on the port (SO_REUSEPORT) of the thread and async designs, and of each silo of the actor design.</summary>
     public int Listeners { get; init; } = DefaultListeners;

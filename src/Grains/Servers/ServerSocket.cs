@@ -12,6 +12,9 @@ public static class ServerSocket
     /// </summary>
     public const int DefaultBacklog = 65535;
 
+    /// <summary>Listening sockets per server (<see cref="ListenShared"/>): 4 accept queues hold 10,000 connections arriving at once.</summary>
+    public const int DefaultListeners = 4;
+
     private const int SolSocket = 1;
     private const int SoReusePort = 15;
 
