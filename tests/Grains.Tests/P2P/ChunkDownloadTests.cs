@@ -65,11 +65,14 @@ public sealed class ChunkDownloadTests
     {
         using var temp = new TempShare();
         var bytes = TempShare.RandomBytes(30 * Chunk);
-        var dying = new FakeSource("dying", bytes) { FailAfter = 3, Failure = () => new SiloUnavailableException("silo gone") };
-        var status = await Download(temp, bytes, [dying, new FakeSource("alive", bytes)]);
+        // both take a moment per chunk, so that the scheduler keeps both busy: with instant sources it could take all 30
+        // chunks from "alive" before "dying" was asked a fourth time, and then nothing died (seen once in a full run)
+        var dying = new FakeSource("dying", bytes) { FailAfter = 3, Failure = () => new SiloUnavailableException("silo gone"), Delay = TimeSpan.FromMilliseconds(5) };
+        var status = await Download(temp, bytes, [dying, new FakeSource("alive", bytes) { Delay = TimeSpan.FromMilliseconds(5) }]);
         Assert.Equal(P2PDownloadState.Completed, status.State);
         Assert.Equal(bytes, File.ReadAllBytes(Target(temp)));
         Assert.NotNull(status.Sources.Single(s => s.Peer == "dying").DroppedBecause);
+        Assert.Equal(3, dying.Served.Count); // asked at least four times: three served, then it failed
     }
 
     [Fact]
