@@ -202,20 +202,10 @@ internal sealed partial record SiloSettings
 
     private static Grains.Servers.ActorFrontEndOptions? ResolveTaskServer(Value port, Value taskMs, Value work, IPAddress address, TimeSpan responseTimeout)
     {
-        if (!int.TryParse(port.Text, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number > 65535)
-        {
-            throw port.Invalid("expected a port number, 1-65535, or 0 for none");
-        }
-
+        var number = Port(port, allowZero: true);
         if (!int.TryParse(taskMs.Text, NumberStyles.None, CultureInfo.InvariantCulture, out var ms) || ms > 3_600_000)
         {
             throw taskMs.Invalid("expected milliseconds, 0-3600000");
-        }
-
-        // a task is one grain call: one that outlasts the response timeout would be cut off every time
-        if (TimeSpan.FromMilliseconds(ms) >= responseTimeout)
-        {
-            throw taskMs.Invalid(string.Create(CultureInfo.InvariantCulture, $"a task must end within --response-timeout ({responseTimeout.TotalSeconds:0.###} s)"));
         }
 
         if (!Enum.TryParse<Dist.GrainInterfaces.Servers.ServerWorkKind>(work.Text, ignoreCase: true, out var kind) || !Enum.IsDefined(kind) || int.TryParse(work.Text, out _))
@@ -223,7 +213,19 @@ internal sealed partial record SiloSettings
             throw work.Invalid("expected io or cpu");
         }
 
-        return number == 0 ? null : new Grains.Servers.ActorFrontEndOptions
+        if (number == 0)
+        {
+            return null;
+        }
+
+        // a task is one grain call: one that outlasts the response timeout would be cut off every time (checked only when
+        // the front end runs: a silo without one may use any --response-timeout)
+        if (TimeSpan.FromMilliseconds(ms) >= responseTimeout)
+        {
+            throw taskMs.Invalid(string.Create(CultureInfo.InvariantCulture, $"a task must end within --response-timeout ({responseTimeout.TotalSeconds:0.###} s)"));
+        }
+
+        return new Grains.Servers.ActorFrontEndOptions
         {
             Endpoint = new IPEndPoint(address, number),
             TaskDuration = TimeSpan.FromMilliseconds(ms),

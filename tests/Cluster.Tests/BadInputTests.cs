@@ -91,6 +91,15 @@ public sealed partial class BadInputTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task ASiloWithoutTheTaskServerStartsWithAResponseTimeoutShorterThanTheDefaultTask()
+    {
+        // --task-ms (default 3000) is held against --response-timeout only when --task-server-port runs the front end
+        await using var db = await TestDatabase.CreateAsync(Databases.Sqlite, "short-timeout");
+        await using var silo = await SiloProcess.StartAsync("silo0", db.Spec, "short-timeout-" + Guid.NewGuid().ToString("N")[..8], fastMembership: true, ["--response-timeout", "2s"]);
+        Assert.False(silo.HasExited, silo.Output);
+    }
+
+    [Fact]
     public async Task SecondSiloOnTheSamePortIsRefused()
     {
         await using var db = await TestDatabase.CreateAsync(Databases.Sqlite, "port");
