@@ -52,7 +52,7 @@ internal static class LoadGenerator
         cancellationToken.ThrowIfCancellationRequested();
         var wall = clock.Elapsed.TotalSeconds;
         var times = replyTimes.Where((_, i) => failures[i] is null).Order().ToArray();
-        var connected = phases.Where(p => p.Connected > 0).Select(p => p.Connected).DefaultIfEmpty().Max();
+        var connected = phases.Select(p => p.Connected).DefaultIfEmpty().Max();
         var longestWait = replyTimes.Select((reply, i) => failures[i] is null ? reply - phases[i].Sent : 0).DefaultIfEmpty().Max();
         var reasons = failures.OfType<string>().GroupBy(f => f).ToDictionary(g => g.Key, g => g.Count());
         return new LoadRunResult(
