@@ -14,17 +14,20 @@ internal sealed class ActorServer : IRunningServer
 {
     private readonly EmbeddedCluster _cluster;
 
-    private ActorServer(EmbeddedCluster cluster, int port)
+    private readonly bool _reuseSessions;
+
+    private ActorServer(EmbeddedCluster cluster, int port, bool reuseSessions)
     {
         _cluster = cluster;
         Port = port;
+        _reuseSessions = reuseSessions;
     }
 
     public ServerDesign Design => ServerDesign.Actor;
 
     public int Port { get; }
 
-    public string Details => $"silos={_cluster.Silos.Count}";
+    public string Details => $"silos={_cluster.Silos.Count} session-grains={(_reuseSessions ? "pooled" : "per-connection")}";
 
     public static async Task<ActorServer> StartAsync(ServerRunSettings settings, Action<ILoggingBuilder>? logging, CancellationToken cancellationToken)
     {
@@ -38,6 +41,7 @@ internal sealed class ActorServer : IRunningServer
             MaxLineBytes = settings.MaxLineBytes,
             Backlog = settings.Backlog,
             Listeners = settings.Listeners,
+            ReuseSessions = settings.ReuseSessions,
         };
         var cluster = await EmbeddedCluster.StartAsync(
             settings.Silos,
@@ -50,7 +54,7 @@ internal sealed class ActorServer : IRunningServer
             },
             clusterId: $"servers-{Guid.NewGuid():N}"[..16],
             cancellationToken: cancellationToken);
-        return new ActorServer(cluster, port);
+        return new ActorServer(cluster, port, settings.ReuseSessions);
     }
 
     public ValueTask DisposeAsync() => _cluster.DisposeAsync();

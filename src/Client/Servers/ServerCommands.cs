@@ -43,10 +43,18 @@ internal static class ServerCommands
         var listeners = ListenersOption();
         var backlog = new Option<int>("--backlog") { Description = "Listen backlog asked for (Linux caps it at net.core.somaxconn)", DefaultValueFactory = _ => ServerSocket.DefaultBacklog, HelpName = "n" };
         backlog.Validators.Add(r => DownloadOptions.Range(r, "--backlog", 1, 1_000_000));
+        var sessionGrains = new Option<string>("--session-grains")
+        {
+            Description = "actor: pooled (default): a session grain whose connection ended serves the next one | "
+                + "per-connection: a new activation for every connection, deactivated when it ends (measures what an activation costs)",
+            DefaultValueFactory = _ => "pooled",
+            HelpName = "pooled|per-connection",
+        };
+        sessionGrains.AcceptOnlyFromAmong("pooled", "per-connection");
         var run = new Command("run", "Runs a task server: each line a client sends is a task worked on for --task-ms and answered with its text reversed; "
             + "'exit' is answered 'Goodbye!'. Prints 'SERVER READY design=D port=P' once it accepts connections; runs until Ctrl+C or SIGTERM")
         {
-            design, host, port, taskMs, work, maxLine, workers, silos, listeners, backlog,
+            design, host, port, taskMs, work, maxLine, workers, silos, listeners, backlog, sessionGrains,
         };
         run.SetAction((parse, ct) => Program.Run(async () =>
         {
@@ -62,6 +70,7 @@ internal static class ServerCommands
                 Silos = parse.GetValue(silos),
                 Listeners = parse.GetValue(listeners),
                 Backlog = parse.GetValue(backlog),
+                ReuseSessions = parse.GetValue(sessionGrains) == "pooled",
             };
             await RunServerAsync(settings, ct);
         }));

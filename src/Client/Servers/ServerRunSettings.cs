@@ -36,5 +36,8 @@ internal sealed record ServerRunSettings
     /// <summary>Silos of the actor design's embedded cluster.</summary>
     public int Silos { get; init; } = DefaultSilos;
 
+    /// <summary>The actor design's front ends keep session grains for the next connection (<see cref="ActorFrontEndOptions.ReuseSessions"/>).</summary>
+    public bool ReuseSessions { get; init; } = true;
+
     public string DesignName => Design.ToString().ToLowerInvariant();
 }

@@ -131,16 +131,20 @@ internal sealed class ServersExperiment(ServersExperimentSettings settings, Text
 
     /// <summary>
     /// One untimed wave first, so that no run pays for start-up (JIT in every worker process, the first grain activations):
-    /// as many clients as the process design has workers, otherwise as many as the largest run up to 1,000 (10 clients do
-    /// not get the connection, session and grain-activation paths past the JIT's first tiers: the actor design's first
-    /// run of 10,000 took a second longer than the next ones); with CPU work as many as there are cores (a bigger wave
-    /// would burn CPU-seconds per client for nothing), and serial one client.
+    /// as many clients as the process design has workers; for async and actor as many as the largest run (the actor's
+    /// front ends then hold as many pooled session grains as a run needs, and 10 clients do not get the connection and
+    /// session paths past the JIT's first tiers: the actor design's first run of 10,000 took a second longer than the next
+    /// ones); for thread and the Python baselines as many as the largest run up to 1,000 (a thread per client is what is
+    /// being measured); with CPU work as many as there are cores (a bigger wave would burn CPU-seconds per client for
+    /// nothing), and serial one client.
     /// </summary>
     private async Task WarmUpAsync(ServerProcess server, string design, CancellationToken cancellationToken)
     {
         var clients = design == "serial" ? 1
             : settings.Work == Dist.GrainInterfaces.Servers.ServerWorkKind.Cpu ? Environment.ProcessorCount
-            : design == "process" ? settings.Workers : Math.Clamp(settings.Clients.Max(), 10, 1000);
+            : design == "process" ? settings.Workers
+            : design is "async" or "actor" ? Math.Max(settings.Clients.Max(), 10)
+            : Math.Clamp(settings.Clients.Max(), 10, 1000);
         var deadline = settings.Deadline ?? TimeSpan.FromSeconds(Math.Max(30, (ExpectedSeconds(design, clients) * 1.5) + 10));
         var warm = await LoadGenerator.RunAsync(new IPEndPoint(IPAddress.Loopback, server.Port), clients, $"{design}-warm-up", deadline, HoldsConnections(design), cancellationToken);
         await output.WriteLineAsync(warm.Succeeded

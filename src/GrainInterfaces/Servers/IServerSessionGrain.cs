@@ -1,8 +1,9 @@
 namespace Dist.GrainInterfaces.Servers;
 
 /// <summary>
-/// The actor design of the task server: one grain per client connection (key: the connection's id, unique per front
-/// end). The silo's TCP front end parses the lines and hands each task to the connection's grain, which does the work.
+/// The actor design of the task server: each client connection is served by one session grain (key: unique per front
+/// end), which the front end keeps for the next connection once this one ends. The silo's TCP front end parses the
+/// lines and hands each task to the connection's grain, which does the work.
 /// </summary>
 [Alias("OrleansDist.IServerSessionGrain")]
 public interface IServerSessionGrain : IGrainWithStringKey
@@ -11,7 +12,7 @@ public interface IServerSessionGrain : IGrainWithStringKey
     [Alias("Run")]
     Task<string> Run(ServerTask task);
 
-    /// <summary>The client said <c>exit</c> or went away: the session ends and the activation goes.</summary>
+    /// <summary>The session is not wanted again (the front end does not pool sessions, or a call to it failed): the activation goes.</summary>
     [Alias("End")]
     Task End();
 }

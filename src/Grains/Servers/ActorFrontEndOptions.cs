@@ -18,4 +18,11 @@ public sealed record ActorFrontEndOptions
 
     /// <summary>Listening sockets per silo (<see cref="ServerSocket.ListenShared"/>).</summary>
     public int Listeners { get; init; } = 1;
+
+    /// <summary>
+    /// Whether a session grain whose connection ended serves the next connection (true), or is deactivated and every
+    /// connection gets a new activation (false). A new activation costs tens of microseconds of CPU: at 10,000 clients
+    /// connecting at once that is half a second before the last task starts.
+    /// </summary>
+    public bool ReuseSessions { get; init; } = true;
 }

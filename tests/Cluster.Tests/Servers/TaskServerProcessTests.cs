@@ -185,6 +185,7 @@ public sealed class TaskServerProcessTests(ITestOutputHelper output)
     [Theory]
     [InlineData("server", "run", "--design", "fork")]
     [InlineData("server", "run", "--design", "async", "--task-ms", "-1")]
+    [InlineData("server", "run", "--design", "actor", "--session-grains", "shared")]
     [InlineData("experiment", "servers", "--clients", "0")]
     [InlineData("experiment", "servers", "--designs", "async,nginx")]
     public async Task BadArguments_ExitWith2AndSayWhy(params string[] args)
