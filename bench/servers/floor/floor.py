@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """What this machine itself costs for N clients connecting at once: the servers experiment's 10,000-client run with a
 minimal C server (floor_server.c: one thread, epoll, a FIFO of deadlines) and a C load generator (floor_clients.c: one
-thread, epoll), next to our async and actor designs measured with the same C generator, in one run.
+thread per core, each with epoll and its share of the clients, like the experiment's own generator), next to our async
+and actor designs measured with the same C generator, in one run.
 
-  python3 bench/servers/floor/floor.py [--clients 10000] [--task-ms 3000] [--repeat 5]
+  python3 bench/servers/floor/floor.py [--clients 10000] [--task-ms 3000] [--repeat 5] [--lanes CORES] [--generators 1]
                                        [--designs floor,async,actor,actor-per-connection]
                                        [--out results/servers-floor]
 
@@ -40,7 +41,7 @@ def compile_c(build):
     binaries = {}
     for name in ("floor_server", "floor_clients"):
         binaries[name] = os.path.join(build, name)
-        subprocess.run(["gcc", "-O2", "-Wall", "-o", binaries[name], os.path.join(HERE, name + ".c")], check=True)
+        subprocess.run(["gcc", "-O2", "-Wall", "-pthread", "-o", binaries[name], os.path.join(HERE, name + ".c")], check=True)
     return binaries
 
 
@@ -67,12 +68,23 @@ def start_server(design, port, task_ms, binaries):
     sys.exit("floor.py: %s did not print SERVER READY" % design)
 
 
-def run_clients(binaries, port, clients, task_ms):
+def run_clients(binaries, port, clients, task_ms, lanes, generators):
+    """One run: GENERATORS floor_clients processes started together, each with its share of the clients (a process
+    has its own descriptor table; threads of one process share it). Each times from its own start; the run's figures
+    are the latest of theirs."""
     deadline = max(30.0, task_ms / 1000.0 * 3 + 20)
-    done = subprocess.run([binaries["floor_clients"], str(port), str(clients), str(deadline)], capture_output=True, text=True)
-    fields = dict(part.split("=") for part in done.stdout.split())
-    run = {key: float(value) for key, value in fields.items() if key != "clients"}
-    run["failed"] = int(run["failed"])
+    shares = [clients // generators + (1 if g < clients % generators else 0) for g in range(generators)]
+    started = [subprocess.Popen([binaries["floor_clients"], str(port), str(share), str(deadline), str(lanes)],
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for share in shares if share > 0]
+    parts = []
+    for process in started:
+        out, _ = process.communicate()
+        fields = dict(part.split("=") for part in out.split())
+        parts.append(fields)
+    run = {key: max(float(part[key]) for part in parts) for key in ("connected", "sent", "last_reply")}
+    run["failed"] = sum(int(part["failed"]) for part in parts)
+    run["lanes"] = lanes
+    run["generators"] = len(parts)
     run["server_delay"] = round(run["last_reply"] - run["sent"], 3)
     return run
 
@@ -84,10 +96,12 @@ def main():
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--designs", default="floor,async,actor,actor-per-connection",
                         help="floor, any orleansdist server design, and actor-per-connection (a new session grain per connection)")
+    parser.add_argument("--lanes", type=int, default=os.cpu_count(), help="threads per generator process that open the connections (default: the cores)")
+    parser.add_argument("--generators", type=int, default=1, help="generator processes, each with its share of the clients (default 1)")
     parser.add_argument("--out", default=os.path.join(ROOT, "results", "servers-floor"))
     args = parser.parse_args()
-    if args.clients < 1 or args.task_ms < 1 or args.repeat < 1:
-        parser.error("--clients, --task-ms and --repeat must be at least 1")
+    if args.clients < 1 or args.task_ms < 1 or args.repeat < 1 or args.lanes < 1 or args.generators < 1:
+        parser.error("--clients, --task-ms, --repeat, --lanes and --generators must be at least 1")
 
     build = tempfile.mkdtemp(prefix="servers-floor-")
     binaries = compile_c(build)
@@ -100,12 +114,12 @@ def main():
             try:
                 # as large as the timed runs: the pooled actor's session grains, the JIT and the kernel's socket caches are
                 # then what a server that has served this load before has; actor-per-connection shows the cold sessions
-                warm = run_clients(binaries, port, args.clients, args.task_ms)
+                warm = run_clients(binaries, port, args.clients, args.task_ms, args.lanes, args.generators)
                 print("[%s] warm-up: %d clients, last reply %.2f s (not counted)" % (design, args.clients, warm["last_reply"]), flush=True)
                 runs = []
                 for index in range(args.repeat):
                     time.sleep(2)
-                    run = run_clients(binaries, port, args.clients, args.task_ms)
+                    run = run_clients(binaries, port, args.clients, args.task_ms, args.lanes, args.generators)
                     runs.append(run)
                     print("[%s, %d clients, run %d/%d] last reply %.3f s; connected by %.3f s; last sent %.3f s; server delay %.3f s; failed %d"
                           % (design, args.clients, index + 1, args.repeat, run["last_reply"], run["connected"], run["sent"], run["server_delay"], run["failed"]), flush=True)
@@ -126,21 +140,22 @@ def main():
         shutil.rmtree(build, ignore_errors=True)
 
     print()
-    print("Median of %d runs, %d clients, T = %.3g s, %d cores (C load generator for every design)" % (args.repeat, args.clients, t, os.cpu_count()))
-    print(" design | last reply s | x T  | connected by s | server delay s | failed runs")
-    print("--------|--------------|------|----------------|----------------|------------")
+    print("Median of %d runs, %d clients, T = %.3g s, %d cores (for every design the C load generator: %d process(es), %d connecting thread(s) each)"
+          % (args.repeat, args.clients, t, os.cpu_count(), args.generators, args.lanes))
+    print(" design               | last reply s | x T  | connected by s | server delay s | failed runs")
+    print("----------------------|--------------|------|----------------|----------------|------------")
     for r in results:
         if r["median_seconds"] is None:
-            print(" %-6s | %12s | %4s | %14s | %14s | %d" % (r["design"], "FAIL", "-", "-", "-", r["failed_runs"]))
+            print(" %-20s | %12s | %4s | %14s | %14s | %d" % (r["design"], "FAIL", "-", "-", "-", r["failed_runs"]))
             continue
-        print(" %-6s | %12.3f | %4.2f | %14.3f | %14.3f | %d" % (r["design"], r["median_seconds"], r["median_seconds"] / t,
+        print(" %-20s | %12.3f | %4.2f | %14.3f | %14.3f | %d" % (r["design"], r["median_seconds"], r["median_seconds"] / t,
                                                             r["median_connected_seconds"], r["median_server_delay_seconds"], r["failed_runs"]))
     print("server delay = last reply - last task sent")
     os.makedirs(args.out, exist_ok=True)
     path = os.path.join(args.out, "results.json")
     with open(path, "w") as f:
         json.dump({"benchmark": "servers-floor", "clients": args.clients, "task_ms": args.task_ms, "repeat": args.repeat,
-                   "cores": os.cpu_count(), "designs": results}, f, indent=2)
+                   "cores": os.cpu_count(), "lanes": args.lanes, "generators": args.generators, "designs": results}, f, indent=2)
     print("Wrote " + path)
 
 
