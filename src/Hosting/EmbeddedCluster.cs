@@ -73,10 +73,11 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         {
             IPEndPoint? primary = null;
             var gateways = new List<IPEndPoint>();
+            var ports = new HashSet<int>();
             for (var i = 0; i < silos; i++)
             {
-                var siloPort = LocalPorts.Free();
-                var gatewayPort = LocalPorts.Free();
+                var siloPort = LocalPorts.Free(ports);
+                var gatewayPort = LocalPorts.Free(ports);
                 primary ??= new IPEndPoint(IPAddress.Loopback, siloPort);
                 var options = new OrleansDistSiloOptions
                 {
@@ -91,7 +92,13 @@ public sealed class EmbeddedCluster : IAsyncDisposable
                 };
                 var index = i;
                 // silo port + 1000 when free, as the silo program does
-                var dashboardPort = orleansDashboard ? LocalPorts.PreferredOrFree(siloPort + 1000) : 0;
+                var dashboardPort = 0;
+                if (orleansDashboard)
+                {
+                    dashboardPort = LocalPorts.PreferredOrFree(siloPort + 1000);
+                    dashboardPort = ports.Add(dashboardPort) ? dashboardPort : LocalPorts.Free(ports);
+                }
+
                 var builder = CreateSiloBuilder(dashboardPort);
                 builder.Logging.ClearProviders();
                 configureLogging(builder.Logging);

@@ -37,6 +37,23 @@ public static class LocalPorts
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>
+    /// A free port that is not in <paramref name="taken"/>, which it is added to: for several ports chosen before any is
+    /// bound (a silo's and its gateway's), since the system may report the same free port to two asks in a row.
+    /// </summary>
+    public static int Free(ISet<int> taken, IPAddress? address = null)
+    {
+        ArgumentNullException.ThrowIfNull(taken);
+        while (true)
+        {
+            var port = Free(address);
+            if (taken.Add(port))
+            {
+                return port;
+            }
+        }
+    }
+
     /// <summary><paramref name="preferred"/> when it is a valid port and free on loopback, else a free one.</summary>
     public static int PreferredOrFree(int preferred) =>
         preferred is > 0 and <= IPEndPoint.MaxPort && IsFree(IPAddress.Loopback, preferred) ? preferred : Free();

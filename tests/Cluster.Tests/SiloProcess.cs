@@ -6,6 +6,8 @@ namespace OrleansDist.Cluster.Tests;
 /// <summary>A real <c>OrleansDist.Silo</c> process, started the way a user starts one, and killed with SIGKILL or stopped with SIGTERM.</summary>
 public sealed class SiloProcess : ProgramProcess
 {
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, byte> HandedOut = new();
+
     private readonly TaskCompletionSource<string> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private SiloProcess(string name, string clusterId, int siloPort, int gatewayPort, IEnumerable<string> args)
@@ -137,11 +139,22 @@ public sealed class SiloProcess : ProgramProcess
         }
     }
 
+    /// <summary>
+    /// A port free now, and never handed out before by this test process: the system may give the same free port to two
+    /// asks in a row (a silo was once given one port for both its silo and its gateway endpoint, and refused to start).
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        while (true)
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            if (HandedOut.TryAdd(port, 0))
+            {
+                return port;
+            }
+        }
     }
 
     public override async ValueTask DisposeAsync()

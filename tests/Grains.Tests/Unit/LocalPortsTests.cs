@@ -1,0 +1,22 @@
+using System.Net;
+using OrleansDist.Telemetry;
+
+namespace OrleansDist.Grains.Tests.Unit;
+
+/// <summary>
+/// Ports chosen together before any is bound (an embedded silo's silo, gateway and dashboard ports) must differ: the
+/// system reported one free port twice in a row once, and a silo was refused for a gateway port equal to its silo port.
+/// </summary>
+public sealed class LocalPortsTests
+{
+    [Fact]
+    public void PortsChosenAgainstOneSet_AreFreeAndAllDifferent()
+    {
+        var taken = new HashSet<int>();
+        var chosen = Enumerable.Range(0, 200).Select(_ => LocalPorts.Free(taken)).ToList();
+
+        Assert.Equal(200, chosen.Distinct().Count());
+        Assert.True(taken.SetEquals(chosen));
+        Assert.All(chosen.Take(5), port => Assert.True(LocalPorts.IsFree(IPAddress.Loopback, port), $"port {port} is not free"));
+    }
+}
