@@ -186,17 +186,51 @@ internal static class ServerCommands
         });
         var output = new Option<string>("--out") { Description = "Directory for results.json and time-vs-clients.svg", DefaultValueFactory = _ => "results/servers", HelpName = "dir" };
         var pythonDir = new Option<string>("--python-dir") { Description = "Folder of py_server.py (default: bench/servers, found upwards from the program and the current folder)", HelpName = "dir" };
+        var target = new Option<string>("--target")
+        {
+            Description = "Time a server already running at host:port instead of starting one, e.g. silos run with --task-server-port on other machines, "
+                + "so the clients do not share its cores; --designs then names the one design it runs (default actor), and --task-ms and --work must be "
+                + "what it was started with. Its CPU, threads and memory are not measured from here",
+            HelpName = "host:port",
+        };
+        target.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string>() is { } value && !CommonOptions.TrySplitHostPort(value, out _, out _))
+            {
+                r.AddError($"--target '{value}' is not host:port (e.g. 10.0.0.5:7100, silo1.local:7100)");
+            }
+        });
         var command = new Command("servers", "Runs each server design as its own process and times N clients connecting at once, each sending one task; "
             + "prints the median time until the last reply per design and client count, and why a design failed")
         {
-            designs, clients, taskMs, work, repeat, workers, silos, listeners, maxRun, deadlineOption, output, pythonDir,
+            designs, clients, taskMs, work, repeat, workers, silos, listeners, maxRun, deadlineOption, output, pythonDir, target,
         };
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(target) is not null && r.GetResult(designs) is { Implicit: false }
+                && ParseDesigns(r.GetValue(designs) ?? "") is { Length: not 1 })
+            {
+                r.AddError("--target times one server: give --designs the one design it runs (e.g. --designs actor)");
+            }
+        });
         command.SetAction((parse, ct) => Program.Run(async () =>
         {
-            var chosen = ParseDesigns(parse.GetValue(designs)!)!;
+            var targetText = parse.GetValue(target);
+            var chosen = targetText is not null && parse.GetResult(designs) is null or { Implicit: true }
+                ? ["actor"]
+                : ParseDesigns(parse.GetValue(designs)!)!;
+            DnsEndPoint? targetEndpoint = null;
+            if (targetText is not null && CommonOptions.TrySplitHostPort(targetText, out var targetHost, out var targetPort))
+            {
+                targetEndpoint = new DnsEndPoint(targetHost, targetPort);
+                // a target that cannot be reached fails the command at once, instead of a table of skipped rows
+                await (await RemoteTaskServer.ConnectAsync(targetHost, targetPort, TimeSpan.FromSeconds(10), ct)).DisposeAsync();
+            }
+
             var settings = new ServersExperimentSettings
             {
                 Designs = chosen,
+                Target = targetEndpoint,
                 Clients = ParseCounts(parse.GetValue(clients)!)!,
                 TaskDuration = TimeSpan.FromMilliseconds(parse.GetValue(taskMs)),
                 Work = ParseWork(parse.GetValue(work)),
@@ -209,7 +243,7 @@ internal static class ServerCommands
                 OutputDirectory = parse.GetValue(output) ?? "results/servers",
                 PythonDirectory = parse.GetValue(pythonDir),
             };
-            if (chosen.Any(d => d.StartsWith("py-", StringComparison.Ordinal)) && !PythonScript.IsPresent(settings.Python))
+            if (targetText is null && chosen.Any(d => d.StartsWith("py-", StringComparison.Ordinal)) && !PythonScript.IsPresent(settings.Python))
             {
                 await Console.Out.WriteLineAsync("python3 not found: the Python baselines (py-thread, py-process) are left out");
                 settings = settings with { Designs = [.. chosen.Where(d => !d.StartsWith("py-", StringComparison.Ordinal))] };
@@ -217,7 +251,7 @@ internal static class ServerCommands
 
             var started = DateTimeOffset.UtcNow;
             await Console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"== orleansdist experiment servers: {string.Join(", ", settings.Designs)}; clients {string.Join(", ", settings.Clients)}; work {settings.Work.ToString().ToLowerInvariant()}, T = {settings.TaskDuration.TotalMilliseconds:0} ms; {settings.Repeat} run(s); {Environment.ProcessorCount} cores"));
+                $"== orleansdist experiment servers: {string.Join(", ", settings.Designs)}{(targetText is null ? "" : " at " + targetText)}; clients {string.Join(", ", settings.Clients)}; work {settings.Work.ToString().ToLowerInvariant()}, T = {settings.TaskDuration.TotalMilliseconds:0} ms; {settings.Repeat} run(s); {Environment.ProcessorCount} cores"));
             var results = await new ServersExperiment(settings, Console.Out).RunAsync(ct);
             var report = new ServersExperimentReport(results, settings, started);
             report.WriteTable(Console.Out);

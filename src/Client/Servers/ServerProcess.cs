@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using System.Text.RegularExpressions;
 
 namespace OrleansDist.Client.Servers;
@@ -8,7 +9,7 @@ namespace OrleansDist.Client.Servers;
 /// A task server the experiment runs as a child process (<c>server run</c>, or a Python baseline), found ready by its
 /// <c>SERVER READY design=D port=P</c> line. Its last output lines are kept to explain a failure.
 /// </summary>
-internal sealed partial class ServerProcess : IAsyncDisposable
+internal sealed partial class ServerProcess : ITaskServerUnderTest
 {
     private const int KeptLines = 12;
 
@@ -29,6 +30,10 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     public int Port { get; private set; }
 
     public string ReadyLine { get; private set; } = "";
+
+    public IPEndPoint Endpoint => new(IPAddress.Loopback, Port);
+
+    public string Description => $"{ReadyLine} (pid {Pid})";
 
     public bool HasExited => _process.HasExited;
 
@@ -122,7 +127,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         }
     }
 
-    public ProcessTreeStats Stats() => _process.HasExited ? ProcessTreeStats.Empty : ProcessTreeStats.Read(_process.Id);
+    public ProcessTreeStats? Stats() => _process.HasExited ? ProcessTreeStats.Empty : ProcessTreeStats.Read(_process.Id);
 
     [GeneratedRegex(@"^SERVER READY design=\S+ port=(\d+)")]
     private static partial Regex ReadyPattern();

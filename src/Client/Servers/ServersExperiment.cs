@@ -6,7 +6,8 @@ using OrleansDist.Grains.Servers;
 namespace OrleansDist.Client.Servers;
 
 /// <summary>
-/// Runs every design as a child process (<c>server run</c>, or the Python baselines), hits it with each client count
+/// Runs every design as a child process (<c>server run</c>, or the Python baselines), or times a server already running
+/// elsewhere (<see cref="ServersExperimentSettings.Target"/>), hits it with each client count
 /// <see cref="ServersExperimentSettings.Repeat"/> times, and measures the time until the last reply and what the
 /// server's process tree used. A design that fails at a client count is reported with why and not tried at the larger
 /// counts; a run its own model says would exceed the run limit (serial: N × T) is skipped and said so.
@@ -29,11 +30,13 @@ internal sealed class ServersExperiment(ServersExperimentSettings settings, Text
     private async Task<List<ServerDesignResult>> RunDesignAsync(string design, CancellationToken cancellationToken)
     {
         var results = new List<ServerDesignResult>();
-        ServerProcess server;
+        ITaskServerUnderTest server;
         var starting = Stopwatch.StartNew();
         try
         {
-            server = await ServerProcess.StartAsync(design, StartInfo(design), TimeSpan.FromMinutes(3), cancellationToken);
+            server = settings.Target is { } target
+                ? await RemoteTaskServer.ConnectAsync(target.Host, target.Port, TimeSpan.FromSeconds(10), cancellationToken)
+                : await ServerProcess.StartAsync(design, StartInfo(design), TimeSpan.FromMinutes(3), cancellationToken);
         }
         catch (Exception ex) when (ex is CommandFailedException or System.ComponentModel.Win32Exception)
         {
@@ -43,7 +46,7 @@ internal sealed class ServersExperiment(ServersExperimentSettings settings, Text
 
         await using (server)
         {
-            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"\n== {design}: {server.ReadyLine} (pid {server.Pid}, ready after {starting.Elapsed.TotalSeconds:0.0} s)"));
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"\n== {design}: {server.Description}, ready after {starting.Elapsed.TotalSeconds:0.0} s"));
             await WarmUpAsync(server, design, cancellationToken);
             string? stopReason = null;
             foreach (var clients in settings.Clients)
@@ -75,11 +78,11 @@ internal sealed class ServersExperiment(ServersExperimentSettings settings, Text
         return results;
     }
 
-    private async Task<ServerDesignResult> RunCountAsync(ServerProcess server, string design, int clients, double expected, CancellationToken cancellationToken)
+    private async Task<ServerDesignResult> RunCountAsync(ITaskServerUnderTest server, string design, int clients, double expected, CancellationToken cancellationToken)
     {
         var runs = new List<ServerRunRecord>();
         var deadline = settings.Deadline ?? TimeSpan.FromSeconds(Math.Max(30, (expected * 1.5) + 10));
-        var endpoint = new IPEndPoint(IPAddress.Loopback, server.Port);
+        var endpoint = server.Endpoint;
         for (var run = 1; run <= settings.Repeat; run++)
         {
             server.ClearOutput();
@@ -92,17 +95,18 @@ internal sealed class ServersExperiment(ServersExperimentSettings settings, Text
             var peak = await sampler;
             var after = server.Stats();
             var seconds = load.Seconds ?? load.WallSeconds;
-            var cpu = Math.Max(0, after.CpuSeconds - before.CpuSeconds);
+            double? cpu = before is { } b && after is { } a ? Math.Max(0, a.CpuSeconds - b.CpuSeconds) : null;
             var cores = Environment.ProcessorCount;
+            // the cores are this machine's: a remote server's are unknown, so no efficiency or utilisation is claimed for it
             var record = new ServerRunRecord(
                 run,
                 load,
-                Math.Round(cpu, 2),
-                peak.RssBytes,
-                peak.Threads,
-                peak.Processes,
-                settings.Work == Dist.GrainInterfaces.Servers.ServerWorkKind.Cpu ? Math.Round(load.Replied * settings.TaskDuration.TotalSeconds / (seconds * cores), 3) : null,
-                Math.Round(cpu / (seconds * cores), 3),
+                cpu is { } used ? Math.Round(used, 2) : null,
+                peak?.RssBytes,
+                peak?.Threads,
+                peak?.Processes,
+                settings.Work == Dist.GrainInterfaces.Servers.ServerWorkKind.Cpu && cpu is not null ? Math.Round(load.Replied * settings.TaskDuration.TotalSeconds / (seconds * cores), 3) : null,
+                cpu is { } busy ? Math.Round(busy / (seconds * cores), 3) : null,
                 string.IsNullOrEmpty(server.LastOutput) ? null : server.LastOutput.TrimStart(':', ' '),
                 loadAverage);
             runs.Add(record);
@@ -138,7 +142,7 @@ internal sealed class ServersExperiment(ServersExperimentSettings settings, Text
     /// being measured); with CPU work as many as there are cores (a bigger wave would burn CPU-seconds per client for
     /// nothing), and serial one client.
     /// </summary>
-    private async Task WarmUpAsync(ServerProcess server, string design, CancellationToken cancellationToken)
+    private async Task WarmUpAsync(ITaskServerUnderTest server, string design, CancellationToken cancellationToken)
     {
         var clients = design == "serial" ? 1
             : settings.Work == Dist.GrainInterfaces.Servers.ServerWorkKind.Cpu ? Environment.ProcessorCount
@@ -146,7 +150,7 @@ internal sealed class ServersExperiment(ServersExperimentSettings settings, Text
             : design is "async" or "actor" ? Math.Max(settings.Clients.Max(), 10)
             : Math.Clamp(settings.Clients.Max(), 10, 1000);
         var deadline = settings.Deadline ?? TimeSpan.FromSeconds(Math.Max(30, (ExpectedSeconds(design, clients) * 1.5) + 10));
-        var warm = await LoadGenerator.RunAsync(new IPEndPoint(IPAddress.Loopback, server.Port), clients, $"{design}-warm-up", deadline, HoldsConnections(design), cancellationToken);
+        var warm = await LoadGenerator.RunAsync(server.Endpoint, clients, $"{design}-warm-up", deadline, HoldsConnections(design), cancellationToken);
         await output.WriteLineAsync(warm.Succeeded
             ? string.Create(CultureInfo.InvariantCulture, $"  warm-up: {clients} clients served in {warm.Seconds:0.00} s (not counted)")
             : $"  warm-up: {warm.Replied}/{clients} replied; {warm.FailureSummary} (not counted)");
@@ -158,15 +162,22 @@ internal sealed class ServersExperiment(ServersExperimentSettings settings, Text
     /// may still be working on their tasks, and the next run must not pay for them. At least a second, so that the closed
     /// connections drain.
     /// </summary>
-    private static async Task WaitUntilIdleAsync(ServerProcess server, CancellationToken cancellationToken)
+    private static async Task WaitUntilIdleAsync(ITaskServerUnderTest server, CancellationToken cancellationToken)
     {
         await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+        if (server.Stats() is not { } first)
+        {
+            // a remote server's CPU is not seen from here: a longer pause instead
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            return;
+        }
+
         var clock = Stopwatch.StartNew();
-        var before = server.Stats().CpuSeconds;
+        var before = first.CpuSeconds;
         while (clock.Elapsed < TimeSpan.FromMinutes(1) && !server.HasExited)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
-            var now = server.Stats().CpuSeconds;
+            var now = server.Stats()?.CpuSeconds ?? 0;
             if (now - before < 0.05)
             {
                 return;
@@ -176,12 +187,18 @@ internal sealed class ServersExperiment(ServersExperimentSettings settings, Text
         }
     }
 
-    private async Task<ProcessTreeStats> SamplePeakAsync(ServerProcess server, CancellationToken cancellationToken)
+    /// <returns>The peak of the server's processes during the run; null for a server whose processes are not on this machine.</returns>
+    private async Task<ProcessTreeStats?> SamplePeakAsync(ITaskServerUnderTest server, CancellationToken cancellationToken)
     {
+        if (server.Stats() is null)
+        {
+            return null;
+        }
+
         var peak = ProcessTreeStats.Empty;
         while (true)
         {
-            var now = server.Stats();
+            var now = server.Stats() ?? ProcessTreeStats.Empty;
             peak = new ProcessTreeStats(now.CpuSeconds, Math.Max(peak.RssBytes, now.RssBytes), Math.Max(peak.Threads, now.Threads), Math.Max(peak.Processes, now.Processes));
             if (!server.HasExited && AvailableMemoryBytes() is { } available && available < settings.MinAvailableMemoryBytes)
             {
@@ -211,8 +228,11 @@ internal sealed class ServersExperiment(ServersExperimentSettings settings, Text
         var outcome = load.Succeeded
             ? string.Create(CultureInfo.InvariantCulture, $"{load.Seconds:0.00} s (first reply {load.FirstReplySeconds:0.00} s; all connected by {load.AllConnectedSeconds:0.00} s; longest wait after sending {load.LongestWaitSeconds:0.00} s)")
             : string.Create(CultureInfo.InvariantCulture, $"FAILED after {load.WallSeconds:0.0} s: {load.Replied}/{clients} replied; {load.FailureSummary}");
+        var server = r.ServerCpuSeconds is null
+            ? "server not measured (remote)"
+            : string.Create(CultureInfo.InvariantCulture, $"server CPU {r.ServerCpuSeconds:0.00} s (util. {r.CpuUtilisation:0.00}), {(r.Efficiency is { } e ? $"work eff. {e:0.00}, " : "")}peak {r.PeakThreads} threads in {r.PeakProcesses} process(es), {r.PeakRssBytes / 1048576.0:0} MB");
         return string.Create(CultureInfo.InvariantCulture,
-            $"  [{design}, {clients} clients, run {run}/{settings.Repeat}] {outcome}; server CPU {r.ServerCpuSeconds:0.00} s (util. {r.CpuUtilisation:0.00}), {(r.Efficiency is { } e ? $"work eff. {e:0.00}, " : "")}peak {r.PeakThreads} threads in {r.PeakProcesses} process(es), {r.PeakRssBytes / 1048576.0:0} MB; load avg. {r.LoadAverage:0.0}");
+            $"  [{design}, {clients} clients, run {run}/{settings.Repeat}] {outcome}; {server}; load avg. {r.LoadAverage:0.0}");
     }
 
     /// <summary>MemAvailable of /proc/meminfo.</summary>

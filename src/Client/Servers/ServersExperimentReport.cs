@@ -52,7 +52,7 @@ internal sealed class ServersExperimentReport(IReadOnlyList<ServerDesignResult> 
             var last = r.Runs.LastOrDefault();
             var runs = string.Join(", ", r.Runs.Select(x => x.Load.Seconds is { } s ? s.ToString("0.00", CultureInfo.InvariantCulture) : "fail"));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $" {r.Design,-10} | {r.Clients,7} | {Show(r.MedianSeconds, "0.00"),8} | {Show(r.MedianSeconds / t, "0.00"),6} | {Show(MedianOf(r, x => x.Load.AllConnectedSeconds), "0.00"),9} | {Show(MedianOf(r, x => x.Load.LongestWaitSeconds), "0.00"),8} | {runs,-21} | {Show(MedianOf(r, x => x.Efficiency), "0.00"),9} | {Show(Median(r, x => x.CpuUtilisation), "0.00"),9} | {Show(Median(r, x => x.ServerCpuSeconds), "0.0"),12} | {last?.PeakThreads.ToString(CultureInfo.InvariantCulture) ?? "",7} | {last?.PeakProcesses.ToString(CultureInfo.InvariantCulture) ?? "",5} | {(last is null ? "" : (last.PeakRssBytes / 1048576.0).ToString("0", CultureInfo.InvariantCulture)),6} | {r.Reason}"));
+                $" {r.Design,-10} | {r.Clients,7} | {Show(r.MedianSeconds, "0.00"),8} | {Show(r.MedianSeconds / t, "0.00"),6} | {Show(MedianOf(r, x => x.Load.AllConnectedSeconds), "0.00"),9} | {Show(MedianOf(r, x => x.Load.LongestWaitSeconds), "0.00"),8} | {runs,-21} | {Show(MedianOf(r, x => x.Efficiency), "0.00"),9} | {Show(MedianOf(r, x => x.CpuUtilisation), "0.00"),9} | {Show(MedianOf(r, x => x.ServerCpuSeconds), "0.0"),12} | {Show(last?.PeakThreads, "0"),7} | {Show(last?.PeakProcesses, "0"),5} | {Show(last?.PeakRssBytes / 1048576.0, "0"),6} | {r.Reason}"));
         }
 
         output.WriteLine();
@@ -85,6 +85,7 @@ internal sealed class ServersExperimentReport(IReadOnlyList<ServerDesignResult> 
         ActorSilos = settings.Silos,
         settings.Listeners,
         MaxRunSeconds = settings.MaxRun.TotalSeconds,
+        Target = settings.Target is { } target ? $"{target.Host}:{target.Port}" : null,
         Designs = results.Select(r => new
         {
             r.Design,
@@ -96,7 +97,7 @@ internal sealed class ServersExperimentReport(IReadOnlyList<ServerDesignResult> 
             MedianAllConnectedSeconds = Round(MedianOf(r, x => x.Load.AllConnectedSeconds)),
             MedianLongestWaitSeconds = Round(MedianOf(r, x => x.Load.LongestWaitSeconds)),
             Efficiency = Round(MedianOf(r, x => x.Efficiency)),
-            CpuUtilisation = Round(Median(r, x => x.CpuUtilisation)),
+            CpuUtilisation = Round(MedianOf(r, x => x.CpuUtilisation)),
             Runs = r.Runs.Select(x => new
             {
                 x.Run,
@@ -115,7 +116,7 @@ internal sealed class ServersExperimentReport(IReadOnlyList<ServerDesignResult> 
                 x.ServerCpuSeconds,
                 PeakThreads = x.PeakThreads,
                 PeakProcesses = x.PeakProcesses,
-                PeakRssMb = Math.Round(x.PeakRssBytes / 1048576.0, 1),
+                PeakRssMb = x.PeakRssBytes is { } rss ? Math.Round(rss / 1048576.0, 1) : (double?)null,
                 x.ServerOutput,
                 x.LoadAverage,
             }),
@@ -147,9 +148,6 @@ internal sealed class ServersExperimentReport(IReadOnlyList<ServerDesignResult> 
 
         return chart.Render();
     }
-
-    private static double? Median(ServerDesignResult r, Func<ServerRunRecord, double> value) =>
-        r.Runs.Count == 0 ? null : ServerDesignResult.Median(r.Runs.Select(value));
 
     private static double? MedianOf(ServerDesignResult r, Func<ServerRunRecord, double?> value) =>
         r.Runs.Select(value).OfType<double>().ToList() is { Count: > 0 } values ? ServerDesignResult.Median(values) : null;

@@ -1,3 +1,4 @@
+using System.Net;
 using Dist.GrainInterfaces.Servers;
 
 namespace OrleansDist.Client.Servers;
@@ -8,6 +9,12 @@ internal sealed record ServersExperimentSettings
     public static readonly string[] AllDesigns = ["serial", "process", "thread", "async", "actor", "py-thread", "py-process"];
 
     public required IReadOnlyList<string> Designs { get; init; }
+
+    /// <summary>
+    /// A server already running elsewhere (e.g. silos with <c>--task-server-port</c> on other machines) to time instead of
+    /// starting one; <see cref="Designs"/> then holds the one design it runs, as its label and model.
+    /// </summary>
+    public DnsEndPoint? Target { get; init; }
 
     public required IReadOnlyList<int> Clients { get; init; }
 

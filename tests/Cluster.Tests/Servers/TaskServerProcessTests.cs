@@ -188,6 +188,8 @@ public sealed class TaskServerProcessTests(ITestOutputHelper output)
     [InlineData("server", "run", "--design", "actor", "--session-grains", "shared")]
     [InlineData("experiment", "servers", "--clients", "0")]
     [InlineData("experiment", "servers", "--designs", "async,nginx")]
+    [InlineData("experiment", "servers", "--target", "no-port-given")]
+    [InlineData("experiment", "servers", "--target", "127.0.0.1:7100", "--designs", "async,actor")]
     public async Task BadArguments_ExitWith2AndSayWhy(params string[] args)
     {
         var (exitCode, _, stderr, _) = await SiloProcess.RunAsync(SiloProcess.ClientDll, TimeSpan.FromSeconds(30), args);
