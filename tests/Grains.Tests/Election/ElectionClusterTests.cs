@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Text.Json;
 using Dist.GrainInterfaces.Election;
 using OrleansDist.Client.Download;
@@ -22,8 +20,7 @@ public sealed class ElectionClusterTests(ElectionClusterFixture fixture, ITestOu
     public async Task CoordinatorTenCrashedInitiatorFiveNineWinsWithTheRulesCountsAndRecoveredTenTakesOver(
         ElectionAlgorithm algorithm, int elections, int oks, int coordinators)
     {
-        var spans = new ConcurrentBag<Activity>();
-        using var listener = Listen(spans);
+        using var collector = new ActivityCollector(ElectionTelemetry.SourceName);
         // 1 s message timeout: an OK later than the timeout (a silo stalled by a busy machine) is a correct extra election,
         // but not the counts
         var settings = Settings(algorithm, crash: 10, initiator: 5, recover: 10, timeoutMs: 1000);
@@ -57,6 +54,7 @@ public sealed class ElectionClusterTests(ElectionClusterFixture fixture, ITestOu
         }
 
         // one trace for the run; a span per message (per attempt: Ring tries dead successors first) with sender, receiver and type
+        var spans = collector.Activities;
         var root = spans.Single(s => s.OperationName == $"election {algorithm.ToString().ToLowerInvariant()}");
         var messageSpans = spans.Where(s => s.TraceId == root.TraceId && s.GetTagItem("election.type") is not null).ToList();
         List<ElectionLogEntry> messages = [.. run.Election.Messages, .. recovery.Election.Messages];
@@ -127,18 +125,6 @@ public sealed class ElectionClusterTests(ElectionClusterFixture fixture, ITestOu
             Assert.Contains(m.GetProperty("type").GetString(), new[] { "ELECTION", "OK", "COORDINATOR" });
             Assert.True(m.TryGetProperty("t_ms", out _));
         });
-    }
-
-    private static ActivityListener Listen(ConcurrentBag<Activity> spans)
-    {
-        var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == ElectionTelemetry.SourceName,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = spans.Add,
-        };
-        ActivitySource.AddActivityListener(listener);
-        return listener;
     }
 
     private static ElectionSettings Settings(

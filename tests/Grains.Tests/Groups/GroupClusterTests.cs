@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using Dist.GrainInterfaces.Groups;
 using OrleansDist.Grains.Groups;
 using OrleansDist.Client.Groups;
@@ -90,14 +88,7 @@ public sealed class GroupClusterTests(GroupClusterFixture fixture) : IClassFixtu
     [Fact]
     public async Task AMulticastIsOneTraceWithASpanPerDelivery()
     {
-        var spans = new ConcurrentBag<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == GroupsTelemetry.SourceName,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = spans.Add,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var collector = new ActivityCollector(GroupsTelemetry.SourceName);
         var client = _cluster.Client;
         var group = client.GetGrain<IGroupGrain>("tr-g");
         await group.Create();
@@ -110,6 +101,7 @@ public sealed class GroupClusterTests(GroupClusterFixture fixture) : IClassFixtu
         await GroupCommands.WaitForDeliveryAsync(client, ["tr-a", "tr-b", "tr-c"], receipt.MessageId, TimeSpan.FromSeconds(20), CancellationToken.None);
         await Task.Delay(200);
 
+        var spans = collector.Activities;
         var multicast = Assert.Single(spans, s => s.OperationName == "multicast tr-g");
         var deliveries = spans.Where(s => s.OperationName == "deliver" && s.TraceId == multicast.TraceId).ToList();
         Assert.Equal(["tr-a", "tr-b", "tr-c"], deliveries.Select(d => (string)d.GetTagItem("orleansdist.group.member")!).Order());

@@ -200,40 +200,4 @@ public sealed class P2PClusterTests
             throw new TimeoutException("no such push arrived");
         }
     }
-
-    private sealed class ActivityCollector : IDisposable
-    {
-        private readonly ActivityListener _listener;
-        private readonly List<Activity> _activities = [];
-
-        public ActivityCollector(string source)
-        {
-            _listener = new ActivityListener
-            {
-                ShouldListenTo = s => s.Name == source,
-                Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-                ActivityStopped = a =>
-                {
-                    lock (_activities)
-                    {
-                        _activities.Add(a);
-                    }
-                },
-            };
-            ActivitySource.AddActivityListener(_listener);
-        }
-
-        public IReadOnlyList<Activity> Activities
-        {
-            get
-            {
-                lock (_activities)
-                {
-                    return [.. _activities];
-                }
-            }
-        }
-
-        public void Dispose() => _listener.Dispose();
-    }
 }

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using Dist.GrainInterfaces.Servers;
 using OrleansDist.Client.Servers;
 using OrleansDist.Grains.Servers;
@@ -18,14 +16,7 @@ public sealed class ActorSessionPoolTests
     [InlineData(false)]
     public async Task ASecondConnection_GetsTheFirstOnesSessionGrain_OnlyWhenSessionsArePooled(bool reuseSessions)
     {
-        var spans = new ConcurrentBag<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == ServersTelemetry.SourceName,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = spans.Add,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var collector = new ActivityCollector(ServersTelemetry.SourceName);
         await using var server = await TaskServers.StartAsync(new ServerRunSettings
         {
             Design = ServerDesign.Actor,
@@ -40,7 +31,7 @@ public sealed class ActorSessionPoolTests
         await ServeOneClientAsync(server.Port, $"{marker} first", tasks: 2);
         await ServeOneClientAsync(server.Port, $"{marker} second", tasks: 3);
 
-        var ours = spans.Where(s => s.OperationName == "server task" && (s.GetTagItem("orleansdist.task") as string)?.StartsWith(marker, StringComparison.Ordinal) == true).ToList();
+        var ours = collector.Activities.Where(s => s.OperationName == "server task" && (s.GetTagItem("orleansdist.task") as string)?.StartsWith(marker, StringComparison.Ordinal) == true).ToList();
         var first = ours.Where(s => ((string)s.GetTagItem("orleansdist.task")!).Contains(" first ", StringComparison.Ordinal)).ToList();
         var second = ours.Except(first).ToList();
         Assert.Equal(2, first.Count);

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using Dist.GrainInterfaces.Servers;
 using OrleansDist.Client.Servers;
 using OrleansDist.Grains.Servers;
@@ -11,14 +9,7 @@ public sealed class ActorTracingTests
     [Fact]
     public async Task TheActorDesign_MakesOneSpanPerTask_InTheSessionGrain()
     {
-        var spans = new ConcurrentBag<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == ServersTelemetry.SourceName,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = spans.Add,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var collector = new ActivityCollector(ServersTelemetry.SourceName);
         await using var server = await TaskServers.StartAsync(new ServerRunSettings
         {
             Design = ServerDesign.Actor,
@@ -39,7 +30,7 @@ public sealed class ActorTracingTests
             Assert.Equal("Goodbye!", await client.ReadLineAsync(TimeSpan.FromSeconds(20)));
         }
 
-        var tasks = spans.Where(s => s.OperationName == "server task" && (s.GetTagItem("orleansdist.task") as string)?.StartsWith(marker, StringComparison.Ordinal) == true).ToList();
+        var tasks = collector.Activities.Where(s => s.OperationName == "server task" && (s.GetTagItem("orleansdist.task") as string)?.StartsWith(marker, StringComparison.Ordinal) == true).ToList();
         Assert.Equal(3, tasks.Count);
         Assert.Single(tasks.Select(s => s.GetTagItem("orleansdist.session")).Distinct());
         Assert.Equal([0, 1, 2], tasks.Select(s => (int)s.GetTagItem("orleansdist.task_index")!).Order());
