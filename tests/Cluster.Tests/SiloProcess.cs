@@ -1,12 +1,12 @@
 using System.Net;
-using System.Net.Sockets;
+using OrleansDist.Telemetry;
 
 namespace OrleansDist.Cluster.Tests;
 
 /// <summary>A real <c>OrleansDist.Silo</c> process, started the way a user starts one, and killed with SIGKILL or stopped with SIGTERM.</summary>
 public sealed class SiloProcess : ProgramProcess
 {
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, byte> HandedOut = new();
+    private static readonly HashSet<int> HandedOut = [];
 
     private readonly TaskCompletionSource<string> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -145,15 +145,9 @@ public sealed class SiloProcess : ProgramProcess
     /// </summary>
     public static int FreePort()
     {
-        while (true)
+        lock (HandedOut)
         {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            if (HandedOut.TryAdd(port, 0))
-            {
-                return port;
-            }
+            return LocalPorts.Free(HandedOut);
         }
     }
 

@@ -1,25 +1,20 @@
 using System.Net;
 using System.Net.Sockets;
+using OrleansDist.Telemetry;
 
 namespace OrleansDist.Observability.Tests;
 
 /// <summary>Loopback ports for tests: free ones, and ones held busy on purpose.</summary>
 public static class Ports
 {
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, byte> HandedOut = new();
+    private static readonly HashSet<int> HandedOut = [];
 
     /// <summary>A port free now, and never handed out before by this test process (the system may give one free port to two asks in a row).</summary>
     public static int Free()
     {
-        while (true)
+        lock (HandedOut)
         {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            if (HandedOut.TryAdd(port, 0))
-            {
-                return port;
-            }
+            return LocalPorts.Free(HandedOut);
         }
     }
 
