@@ -223,8 +223,6 @@ internal static class ServerCommands
             if (targetText is not null && CommonOptions.TrySplitHostPort(targetText, out var targetHost, out var targetPort))
             {
                 targetEndpoint = new DnsEndPoint(targetHost, targetPort);
-                // a target that cannot be reached fails the command at once, instead of a table of skipped rows
-                await (await RemoteTaskServer.ConnectAsync(targetHost, targetPort, TimeSpan.FromSeconds(10), ct)).DisposeAsync();
             }
 
             var settings = new ServersExperimentSettings

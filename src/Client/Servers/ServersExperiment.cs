@@ -38,7 +38,8 @@ internal sealed class ServersExperiment(ServersExperimentSettings settings, Text
                 ? await RemoteTaskServer.ConnectAsync(target.Host, target.Port, TimeSpan.FromSeconds(10), cancellationToken)
                 : await ServerProcess.StartAsync(design, StartInfo(design), TimeSpan.FromMinutes(3), cancellationToken);
         }
-        catch (Exception ex) when (ex is CommandFailedException or System.ComponentModel.Win32Exception)
+        // a design that cannot start is a row of the table; a target that cannot be reached fails the command (exit 1)
+        catch (Exception ex) when (settings.Target is null && ex is CommandFailedException or System.ComponentModel.Win32Exception)
         {
             await output.WriteLineAsync($"\n== {design}: cannot start: {ex.Message}");
             return [.. settings.Clients.Select(c => new ServerDesignResult(design, c, ServerResultStatus.Skipped, $"cannot start: {ex.Message}", []))];
