@@ -26,6 +26,9 @@ public sealed class BerkeleyClusterTests
             ],
             PeriodMs = 500,
             Rounds = 4,
+            // this test is about the average, not the timeout: under the default 300 ms a loaded CI machine once held the
+            // snapshot's Inspect of SOLS past it, the row lost SOLS's true offset and its Faulty list came out empty
+            PollTimeoutMs = 2_000,
         };
 
         var (status, rows) = await new BerkeleyRunner(cluster.Client, TextWriter.Null).RunAsync(id, config, clocks, CancellationToken.None)
