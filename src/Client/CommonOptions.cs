@@ -219,6 +219,31 @@ internal sealed class CommonOptions
         return host.Length > 0 && (IPAddress.TryParse(host, out _) || Uri.CheckHostName(host) == UriHostNameType.Dns);
     }
 
+    /// <summary><paramref name="host"/> (an address or a name, resolved with IPv4 preferred) and <paramref name="port"/> as an endpoint.</summary>
+    /// <param name="label">How an error names the host, e.g. <c>gateway host 'silo1'</c>.</param>
+    /// <exception cref="CommandFailedException">The name does not resolve, or to no address.</exception>
+    public static async Task<IPEndPoint> ResolveAsync(string host, int port, string label, CancellationToken cancellationToken)
+    {
+        if (IPAddress.TryParse(host, out var ip))
+        {
+            return new IPEndPoint(ip, port);
+        }
+
+        IPAddress[] addresses;
+        try
+        {
+            addresses = await Dns.GetHostAddressesAsync(host, cancellationToken);
+        }
+        catch (SocketException ex)
+        {
+            throw new CommandFailedException($"cannot resolve {label}: {ex.Message}", ex);
+        }
+
+        var address = addresses.OrderBy(a => a.AddressFamily == AddressFamily.InterNetwork ? 0 : 1).FirstOrDefault()
+            ?? throw new CommandFailedException($"{label} has no address");
+        return new IPEndPoint(address, port);
+    }
+
     /// <summary>The parsed common options.</summary>
     public sealed record Settings(
         IReadOnlyList<(string Host, int Port)> Gateways, (string Scheme, string Value) Membership, string ClusterId, TimeSpan ConnectTimeout, TimeSpan CallTimeout)
@@ -236,25 +261,7 @@ internal sealed class CommonOptions
             var endpoints = new List<IPEndPoint>();
             foreach (var (host, port) in Gateways)
             {
-                if (IPAddress.TryParse(host, out var ip))
-                {
-                    endpoints.Add(new IPEndPoint(ip, port));
-                    continue;
-                }
-
-                IPAddress[] addresses;
-                try
-                {
-                    addresses = await Dns.GetHostAddressesAsync(host, cancellationToken);
-                }
-                catch (SocketException ex)
-                {
-                    throw new CommandFailedException($"cannot resolve gateway host '{host}': {ex.Message}", ex);
-                }
-
-                var address = addresses.OrderBy(a => a.AddressFamily == AddressFamily.InterNetwork ? 0 : 1).FirstOrDefault()
-                    ?? throw new CommandFailedException($"gateway host '{host}' has no address");
-                endpoints.Add(new IPEndPoint(address, port));
+                endpoints.Add(await ResolveAsync(host, port, $"gateway host '{host}'", cancellationToken));
             }
 
             return endpoints;

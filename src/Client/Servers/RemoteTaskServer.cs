@@ -32,22 +32,16 @@ internal sealed class RemoteTaskServer : ITaskServerUnderTest
     public static async Task<RemoteTaskServer> ConnectAsync(string host, int port, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var target = $"{host}:{port}";
-        IPAddress address;
-        if (!IPAddress.TryParse(host, out address!))
+        IPEndPoint endpoint;
+        try
         {
-            try
-            {
-                var addresses = await Dns.GetHostAddressesAsync(host, cancellationToken);
-                address = addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork) ?? addresses.FirstOrDefault()
-                    ?? throw new CommandFailedException($"--target {target}: '{host}' has no address");
-            }
-            catch (SocketException ex)
-            {
-                throw new CommandFailedException($"--target {target}: cannot resolve '{host}': {ex.Message}", ex);
-            }
+            endpoint = await CommonOptions.ResolveAsync(host, port, $"'{host}'", cancellationToken);
+        }
+        catch (CommandFailedException ex)
+        {
+            throw new CommandFailedException($"--target {target}: {ex.Message}", ex);
         }
 
-        var endpoint = new IPEndPoint(address, port);
         using var probe = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         connectTimeout.CancelAfter(timeout);
