@@ -92,13 +92,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
                 };
                 var index = i;
                 // silo port + 1000 when free, as the silo program does
-                var dashboardPort = 0;
-                if (orleansDashboard)
-                {
-                    dashboardPort = LocalPorts.PreferredOrFree(siloPort + 1000);
-                    dashboardPort = ports.Add(dashboardPort) ? dashboardPort : LocalPorts.Free(ports);
-                }
-
+                var dashboardPort = orleansDashboard ? LocalPorts.PreferredOrFree(siloPort + 1000, ports) : 0;
                 var builder = CreateSiloBuilder(dashboardPort);
                 builder.Logging.ClearProviders();
                 configureLogging(builder.Logging);

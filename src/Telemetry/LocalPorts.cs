@@ -57,4 +57,14 @@ public static class LocalPorts
     /// <summary><paramref name="preferred"/> when it is a valid port and free on loopback, else a free one.</summary>
     public static int PreferredOrFree(int preferred) =>
         preferred is > 0 and <= IPEndPoint.MaxPort && IsFree(IPAddress.Loopback, preferred) ? preferred : Free();
+
+    /// <summary>
+    /// <see cref="PreferredOrFree(int)"/>, but not a port in <paramref name="taken"/> (a free one instead), and added to it.
+    /// </summary>
+    public static int PreferredOrFree(int preferred, ISet<int> taken)
+    {
+        ArgumentNullException.ThrowIfNull(taken);
+        var port = PreferredOrFree(preferred);
+        return taken.Add(port) ? port : Free(taken);
+    }
 }

@@ -19,4 +19,27 @@ public sealed class LocalPortsTests
         Assert.True(taken.SetEquals(chosen));
         Assert.All(chosen.Take(5), port => Assert.True(LocalPorts.IsFree(IPAddress.Loopback, port), $"port {port} is not free"));
     }
+
+    [Fact]
+    public void APreferredPortAlreadyChosen_GivesWayToAnotherFreeOne()
+    {
+        var taken = new HashSet<int>();
+        var preferred = LocalPorts.Free(taken);
+
+        var other = LocalPorts.PreferredOrFree(preferred, taken);
+
+        Assert.NotEqual(preferred, other);
+        Assert.Equal(new[] { preferred, other }.Order(), taken.Order());
+        Assert.True(LocalPorts.IsFree(IPAddress.Loopback, other), $"port {other} is not free");
+    }
+
+    [Fact]
+    public void APreferredPortFreeAndNotChosen_IsTaken()
+    {
+        var taken = new HashSet<int>();
+        var preferred = LocalPorts.Free();
+
+        Assert.Equal(preferred, LocalPorts.PreferredOrFree(preferred, taken));
+        Assert.Contains(preferred, taken);
+    }
 }
