@@ -10,6 +10,9 @@ namespace OrleansDist.Telemetry;
 /// </summary>
 public static class LocalPorts
 {
+    /// <summary>Ports a user may start something on by default while a drawn port is in use: Orleans' gateway, the Aspire dashboard's UI.</summary>
+    private static readonly HashSet<int> DefaultPortsOfOurPrograms = [30000, 18888];
+
     /// <summary>True when nothing listens on <paramref name="address"/>:<paramref name="port"/>; else why not.</summary>
     public static bool IsFree(IPAddress address, int port, out SocketError error)
     {
@@ -29,10 +32,26 @@ public static class LocalPorts
 
     public static bool IsFree(IPAddress address, int port) => IsFree(address, port, out _);
 
-    /// <summary>A port the operating system reports free on <paramref name="address"/> (loopback unless given).</summary>
+    /// <summary>
+    /// A port free now on <paramref name="address"/> (loopback unless given), drawn at random from the range just below the
+    /// system's ephemeral ports. Not one the system hands out itself: those come from the ephemeral range, which is also
+    /// where every outgoing connection's source port comes from, so between this probe and the caller's bind any process's
+    /// connection could take it (CI saw a silo refused its port 36143 that way while other tests ran beside it).
+    /// </summary>
     public static int Free(IPAddress? address = null)
     {
-        using var listener = new TcpListener(address ?? IPAddress.Loopback, 0);
+        address ??= IPAddress.Loopback;
+        var (low, high) = DrawRange();
+        for (var attempt = 0; attempt < 1_000 && low < high; attempt++)
+        {
+            var port = Random.Shared.Next(low, high + 1);
+            if (!DefaultPortsOfOurPrograms.Contains(port) && IsFree(address, port))
+            {
+                return port;
+            }
+        }
+
+        using var listener = new TcpListener(address, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
@@ -52,6 +71,31 @@ public static class LocalPorts
                 return port;
             }
         }
+    }
+
+    /// <summary>
+    /// The ports <see cref="Free(IPAddress?)"/> draws from: the 16,384 below the ephemeral range (16384-32767 with Linux's
+    /// default 32768-60999), else below IANA's 49152 where the range cannot be read. An empty range (a system whose
+    /// ephemeral range starts very low) leaves the choice to the system.
+    /// </summary>
+    public static (int Low, int High) DrawRange()
+    {
+        var ephemeralLow = 49152;
+        try
+        {
+            var fields = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length >= 1 && int.TryParse(fields[0], System.Globalization.CultureInfo.InvariantCulture, out var parsed))
+            {
+                ephemeralLow = parsed;
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // not Linux, or no /proc: IANA's range is what Windows and macOS use
+        }
+
+        var high = ephemeralLow - 1;
+        return (Math.Max(1024, ephemeralLow - 16_384), high);
     }
 
     /// <summary><paramref name="preferred"/> when it is a valid port and free on loopback, else a free one.</summary>

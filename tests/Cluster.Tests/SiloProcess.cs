@@ -80,18 +80,27 @@ public sealed class SiloProcess : ProgramProcess
         string name, string membership, string clusterId, bool fastMembership, IEnumerable<string>? extraArgs = null, int siloPort = 0, int gatewayPort = 0,
         TimeSpan? readyTimeout = null)
     {
-        var silo = Launch(name, membership, clusterId, fastMembership, extraArgs, siloPort, gatewayPort);
-        try
+        // Ports this process chose can still be taken by another test process between the probe and the silo's bind; the
+        // silo then exits saying "is in use", and is started again on other ports. Ports the test chose are not retried.
+        var choosePorts = siloPort == 0 && gatewayPort == 0;
+        for (var attempt = 1; ; attempt++)
         {
-            await silo.WaitUntilReadyAsync(readyTimeout ?? TimeSpan.FromSeconds(60));
+            var silo = Launch(name, membership, clusterId, fastMembership, extraArgs, siloPort, gatewayPort);
+            try
+            {
+                await silo.WaitUntilReadyAsync(readyTimeout ?? TimeSpan.FromSeconds(60));
+                return silo;
+            }
+            catch (InvalidOperationException) when (choosePorts && attempt < 3 && silo.Output.Contains(" is in use (", StringComparison.Ordinal))
+            {
+                await silo.DisposeAsync();
+            }
+            catch
+            {
+                await silo.DisposeAsync();
+                throw;
+            }
         }
-        catch
-        {
-            await silo.DisposeAsync();
-            throw;
-        }
-
-        return silo;
     }
 
     /// <summary>Starts a silo without waiting for it.</summary>

@@ -41,37 +41,44 @@ public sealed class ObservedClusterFixture : IAsyncLifetime
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = Dashboard.OtlpGrpcEndpoint.ToString(),
             ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "grpc",
         };
-        var primaryPort = FreePort();
+        var primaryPort = 0;
         var gateways = new List<string>();
         for (var i = 0; i < 2; i++)
         {
-            var siloPort = i == 0 ? primaryPort : FreePort();
-            var gatewayPort = FreePort();
-            var dashboardPort = FreePort();
-            var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-            foreach (var arg in new[]
+            // The ports are probed free, yet a test process beside this one may bind one before the silo does; the silo
+            // then exits saying "is in use" and starts again on other ports (silo0's is the primary, so silo1 follows it).
+            for (var attempt = 1; ; attempt++)
             {
-                RepositoryPaths.ProgramDll("Silo", "OrleansDist.Silo.dll"), "--name", $"silo{i}", "--cluster-id", ClusterId, "--service-id", ClusterId,
-                "--silo-port", $"{siloPort}", "--gateway-port", $"{gatewayPort}", "--membership", "localhost", "--primary", $"127.0.0.1:{primaryPort}",
-                "--fast-membership", "--dashboard-port", $"{dashboardPort}",
-            })
-            {
-                info.ArgumentList.Add(arg);
-            }
+                var siloPort = FreePort();
+                primaryPort = i == 0 ? siloPort : primaryPort;
+                var gatewayPort = FreePort();
+                var dashboardPort = FreePort();
+                var (process, stdout, stderr) = StartSilo(i, siloPort, gatewayPort, dashboardPort, primaryPort, otlp);
+                _silos.Add((process, stdout, stderr));
+                var ready = await WaitForAsync(() => Lines(stdout).FirstOrDefault(l => l.StartsWith("SILO READY", StringComparison.Ordinal)) ?? (process.HasExited ? "" : null), TimeSpan.FromSeconds(60));
+                if (ready is { Length: > 0 })
+                {
+                    ReadyLines.Add(ready);
+                    SiloAddresses.Add($"127.0.0.1:{siloPort}");
+                    OrleansDashboards.Add(Field(ready, "dashboard"));
+                    gateways.Add($"127.0.0.1:{gatewayPort}");
+                    break;
+                }
 
-            foreach (var (key, value) in otlp)
-            {
-                info.Environment[key] = value;
-            }
+                if (ready is not null)
+                {
+                    process.WaitForExit(); // exited: this waits for the last of its output to be read
+                }
 
-            var process = ProcessRunner.Start(info, out var stdout, out var stderr);
-            _silos.Add((process, stdout, stderr));
-            var ready = await WaitForAsync(() => Lines(stdout).FirstOrDefault(l => l.StartsWith("SILO READY", StringComparison.Ordinal)), TimeSpan.FromSeconds(60))
-                ?? throw new TimeoutException($"silo{i} did not print SILO READY within 60 s:\n{stdout}\n{stderr}");
-            ReadyLines.Add(ready);
-            SiloAddresses.Add($"127.0.0.1:{siloPort}");
-            OrleansDashboards.Add(Field(ready, "dashboard"));
-            gateways.Add($"127.0.0.1:{gatewayPort}");
+                if (ready is null || attempt == 3 || !Lines(stderr).Any(l => l.Contains(" is in use (", StringComparison.Ordinal)))
+                {
+                    var why = ready is null ? "did not print SILO READY within 60 s" : $"exited with code {process.ExitCode} before SILO READY";
+                    throw new TimeoutException($"silo{i} {why} (attempt {attempt}):\n{stdout}\n{stderr}");
+                }
+
+                _silos.RemoveAt(_silos.Count - 1);
+                process.Dispose();
+            }
         }
 
         var client = new List<string> { RepositoryPaths.ProgramDll("Client", "OrleansDist.Client.dll"), "download", "--cluster", "--cluster-id", ClusterId };
@@ -148,6 +155,29 @@ public sealed class ObservedClusterFixture : IAsyncLifetime
 
     private static string Field(string line, string name) =>
         line.Split(' ').First(p => p.StartsWith(name + "=", StringComparison.Ordinal))[(name.Length + 1)..];
+
+    private (Process Process, StringBuilder Out, StringBuilder Err) StartSilo(
+        int index, int siloPort, int gatewayPort, int dashboardPort, int primaryPort, Dictionary<string, string> environment)
+    {
+        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        foreach (var arg in new[]
+        {
+            RepositoryPaths.ProgramDll("Silo", "OrleansDist.Silo.dll"), "--name", $"silo{index}", "--cluster-id", ClusterId, "--service-id", ClusterId,
+            "--silo-port", $"{siloPort}", "--gateway-port", $"{gatewayPort}", "--membership", "localhost", "--primary", $"127.0.0.1:{primaryPort}",
+            "--fast-membership", "--dashboard-port", $"{dashboardPort}",
+        })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        var process = ProcessRunner.Start(info, out var stdout, out var stderr);
+        return (process, stdout, stderr);
+    }
 
     private static int FreePort() => Ports.Free();
 }

@@ -42,4 +42,16 @@ public sealed class LocalPortsTests
         Assert.Equal(preferred, LocalPorts.PreferredOrFree(preferred, taken));
         Assert.Contains(preferred, taken);
     }
+
+    [Fact]
+    public void FreePorts_AreDrawnBelowTheEphemeralRange_WhereNoOutgoingConnectionTakesThem()
+    {
+        var (low, high) = LocalPorts.DrawRange();
+        var ephemeralLow = int.Parse(File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split('\t', ' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+
+        Assert.Equal(ephemeralLow - 1, high);
+        Assert.True(low < high, $"empty range {low}-{high}");
+        var taken = new HashSet<int>();
+        Assert.All(Enumerable.Range(0, 50).Select(_ => LocalPorts.Free(taken)), port => Assert.InRange(port, low, high));
+    }
 }
