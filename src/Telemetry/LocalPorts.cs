@@ -13,6 +13,8 @@ public static class LocalPorts
     /// <summary>Ports a user may start something on by default while a drawn port is in use: Orleans' gateway, the Aspire dashboard's UI.</summary>
     private static readonly HashSet<int> DefaultPortsOfOurPrograms = [30000, 18888];
 
+    private static readonly HashSet<int> HandedOutInThisProcess = [];
+
     /// <summary>True when nothing listens on <paramref name="address"/>:<paramref name="port"/>; else why not.</summary>
     public static bool IsFree(IPAddress address, int port, out SocketError error)
     {
@@ -41,7 +43,7 @@ public static class LocalPorts
     public static int Free(IPAddress? address = null)
     {
         address ??= IPAddress.Loopback;
-        var (low, high) = DrawRange();
+        var (low, high) = DrawRange;
         for (var attempt = 0; attempt < 1_000 && low < high; attempt++)
         {
             var port = Random.Shared.Next(low, high + 1);
@@ -58,7 +60,7 @@ public static class LocalPorts
 
     /// <summary>
     /// A free port that is not in <paramref name="taken"/>, which it is added to: for several ports chosen before any is
-    /// bound (a silo's and its gateway's), since the system may report the same free port to two asks in a row.
+    /// bound (a silo's and its gateway's), since two draws (or the system's fallback) may give the same free port.
     /// </summary>
     public static int Free(ISet<int> taken, IPAddress? address = null)
     {
@@ -74,11 +76,25 @@ public static class LocalPorts
     }
 
     /// <summary>
-    /// The ports <see cref="Free(IPAddress?)"/> draws from: the 16,384 below the ephemeral range (16384-32767 with Linux's
-    /// default 32768-60999), else below IANA's 49152 where the range cannot be read. An empty range (a system whose
-    /// ephemeral range starts very low) leaves the choice to the system.
+    /// A free loopback port never handed out before by this method in this process: for test processes that start many
+    /// servers over their life, each choosing its ports before it binds them.
     /// </summary>
-    public static (int Low, int High) DrawRange()
+    public static int FreeNeverHandedOut()
+    {
+        lock (HandedOutInThisProcess)
+        {
+            return Free(HandedOutInThisProcess);
+        }
+    }
+
+    /// <summary>
+    /// The ports <see cref="Free(IPAddress?)"/> draws from, read once per process: the 16,384 below the ephemeral range
+    /// (16384-32767 with Linux's default 32768-60999), else below IANA's 49152 where the range cannot be read. An empty
+    /// range (a system whose ephemeral range starts very low) leaves the choice to the system.
+    /// </summary>
+    public static (int Low, int High) DrawRange { get; } = ReadDrawRange();
+
+    private static (int Low, int High) ReadDrawRange()
     {
         var ephemeralLow = 49152;
         try

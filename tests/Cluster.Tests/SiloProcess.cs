@@ -6,8 +6,6 @@ namespace OrleansDist.Cluster.Tests;
 /// <summary>A real <c>OrleansDist.Silo</c> process, started the way a user starts one, and killed with SIGKILL or stopped with SIGTERM.</summary>
 public sealed class SiloProcess : ProgramProcess
 {
-    private static readonly HashSet<int> HandedOut = [];
-
     private readonly TaskCompletionSource<string> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private SiloProcess(string name, string clusterId, int siloPort, int gatewayPort, IEnumerable<string> args)
@@ -149,16 +147,10 @@ public sealed class SiloProcess : ProgramProcess
     }
 
     /// <summary>
-    /// A port free now, and never handed out before by this test process: the system may give the same free port to two
-    /// asks in a row (a silo was once given one port for both its silo and its gateway endpoint, and refused to start).
+    /// A port free now, and never handed out before in this test process: two draws may give the same free port (a silo
+    /// was once given one port for both its silo and its gateway endpoint, and refused to start).
     /// </summary>
-    public static int FreePort()
-    {
-        lock (HandedOut)
-        {
-            return LocalPorts.Free(HandedOut);
-        }
-    }
+    public static int FreePort() => LocalPorts.FreeNeverHandedOut();
 
     public override async ValueTask DisposeAsync()
     {

@@ -7,16 +7,8 @@ namespace OrleansDist.Observability.Tests;
 /// <summary>Loopback ports for tests: free ones, and ones held busy on purpose.</summary>
 public static class Ports
 {
-    private static readonly HashSet<int> HandedOut = [];
-
-    /// <summary>A port free now, and never handed out before by this test process (the system may give one free port to two asks in a row).</summary>
-    public static int Free()
-    {
-        lock (HandedOut)
-        {
-            return LocalPorts.Free(HandedOut);
-        }
-    }
+    /// <summary>A port free now, and never handed out before in this test process (two draws may give the same free port).</summary>
+    public static int Free() => LocalPorts.FreeNeverHandedOut();
 
     /// <summary>
     /// Listens on 127.0.0.1:<paramref name="port"/> so that nobody else can; null when someone already does (the port is

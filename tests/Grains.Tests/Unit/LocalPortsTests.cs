@@ -46,12 +46,22 @@ public sealed class LocalPortsTests
     [Fact]
     public void FreePorts_AreDrawnBelowTheEphemeralRange_WhereNoOutgoingConnectionTakesThem()
     {
-        var (low, high) = LocalPorts.DrawRange();
+        var (low, high) = LocalPorts.DrawRange;
         var ephemeralLow = int.Parse(File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split('\t', ' ')[0], System.Globalization.CultureInfo.InvariantCulture);
 
         Assert.Equal(ephemeralLow - 1, high);
         Assert.True(low < high, $"empty range {low}-{high}");
         var taken = new HashSet<int>();
         Assert.All(Enumerable.Range(0, 50).Select(_ => LocalPorts.Free(taken)), port => Assert.InRange(port, low, high));
+    }
+
+    [Fact]
+    public async Task PortsHandedOutAcrossAProcess_NeverRepeat_EvenWhenAskedForAtOnce()
+    {
+        var asks = Enumerable.Range(0, 8).Select(_ => Task.Run(() => Enumerable.Range(0, 50).Select(_ => LocalPorts.FreeNeverHandedOut()).ToList()));
+
+        var ports = (await Task.WhenAll(asks)).SelectMany(p => p).ToList();
+
+        Assert.Equal(400, ports.Distinct().Count());
     }
 }
